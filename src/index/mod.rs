@@ -1,0 +1,156 @@
+//! The append-only store: one compact record per event, requests merged by
+//! auditID, groupings by user and by object, all built as batches arrive.
+//!
+//! The raw text stays in the source (`RawStore`); a record keeps where it is.
+
+mod fold;
+pub mod request;
+
+use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
+use crate::model::{Level, Nanos, Stage};
+use crate::source::SkippedLine;
+use hashbrown::HashTable;
+
+pub use request::RequestView;
+
+pub type EventId = u32;
+pub type ReqId = u32;
+pub const NIL: u32 = u32::MAX;
+
+/// One event, 64 bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct EventRec {
+    pub ts: Nanos,
+    pub received: Nanos,
+    pub offset: u64,
+    pub len: u32,
+    pub input: u32,
+    pub req: ReqId,
+    /// The next event of the same request (`NIL` at the end).
+    pub next: EventId,
+    pub who: u32,
+    pub obj: u32,
+    pub verdict: u32,
+    pub verb: Sym,
+    pub code: u16,
+    pub stage: Stage,
+    pub level: Level,
+    pub flags: u8,
+}
+
+/// One request: the events sharing an auditID.
+#[derive(Clone, Copy, Debug)]
+pub struct ReqRec {
+    /// The auditID: a packed UUID, or (when `text`) a symbol in `key[0]`.
+    pub key: [u64; 2],
+    pub text: bool,
+    pub head: EventId,
+    /// The event of the most complete stage, which describes the request.
+    pub best: EventId,
+}
+
+/// The SPEC `objects` grouping key: resource, subresource, namespace, name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ObjKey {
+    pub resource: Sym,
+    pub subresource: Sym,
+    pub namespace: Sym,
+    pub name: Sym,
+}
+
+#[derive(Default)]
+pub struct Index {
+    pub syms: Interner,
+    pub lists: ListTable,
+    pub whos: TupleTable<Who>,
+    pub objs: TupleTable<Obj>,
+    pub verdicts: TupleTable<Verdict>,
+    pub obj_keys: TupleTable<ObjKey>,
+    /// For each `objs` id, its `obj_keys` id (`NIL` without an objectRef).
+    obj_key_of: Vec<u32>,
+    pub events: Vec<EventRec>,
+    pub requests: Vec<ReqRec>,
+    req_table: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    /// Requests per user symbol, in arrival order.
+    pub by_user: hashbrown::HashMap<Sym, Vec<ReqId>>,
+    /// Requests per `obj_keys` id.
+    pub by_object: Vec<Vec<ReqId>>,
+    pub skipped: Vec<SkippedLine>,
+    pub warnings: Vec<String>,
+    /// Event ids in time order, rebuilt lazily after appends.
+    time_order: Vec<EventId>,
+}
+
+impl Index {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn who(&self, e: &EventRec) -> &Who {
+        self.whos.get(e.who)
+    }
+
+    pub fn obj(&self, e: &EventRec) -> &Obj {
+        self.objs.get(e.obj)
+    }
+
+    pub fn verdict(&self, e: &EventRec) -> &Verdict {
+        self.verdicts.get(e.verdict)
+    }
+
+    pub fn s(&self, s: Sym) -> &str {
+        self.syms.resolve(s)
+    }
+
+    /// The grouping key of an event's object, `NIL` for non-resource requests.
+    pub fn obj_key_id(&self, e: &EventRec) -> u32 {
+        self.obj_key_of[e.obj as usize]
+    }
+
+    /// The auditID as text.
+    pub fn audit_id(&self, r: &ReqRec) -> String {
+        if r.text {
+            self.syms.resolve(Sym(r.key[0] as u32)).to_string()
+        } else {
+            crate::parse::batch::format_uuid((r.key[0] as u128) << 64 | r.key[1] as u128)
+        }
+    }
+
+    pub fn malformed(&self) -> usize {
+        self.skipped.len()
+    }
+
+    /// Event ids sorted by time, ties in input order (input, offset).
+    pub fn time_order(&mut self) -> &[EventId] {
+        if self.time_order.len() != self.events.len() {
+            let ev = &self.events;
+            let mut order: Vec<EventId> = (0..ev.len() as u32).collect();
+            order.sort_unstable_by_key(|&i| {
+                let e = &ev[i as usize];
+                (e.ts, e.input, e.offset)
+            });
+            self.time_order = order;
+        }
+        &self.time_order
+    }
+
+    /// The time order computed by the last `time_order()` call.
+    pub fn sorted_events(&self) -> &[EventId] {
+        &self.time_order
+    }
+
+    /// Approximate heap bytes held, for the memory figures in the docs.
+    pub fn heap_bytes(&self) -> usize {
+        self.events.capacity() * std::mem::size_of::<EventRec>()
+            + self.requests.capacity() * std::mem::size_of::<ReqRec>()
+            + self.req_table.capacity() * 5
+            + self.syms.heap_bytes()
+            + self.by_object.iter().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.by_user.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.time_order.capacity() * 4
+    }
+}
+
+#[cfg(test)]
+mod tests;

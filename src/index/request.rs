@@ -1,0 +1,99 @@
+//! A request seen through all its stages (SPEC §3): described by its most
+//! complete stage, with impersonatedUser, responseStatus and annotations taken
+//! from whichever stage carries them.
+
+use super::{EventId, Index, NIL, ReqId};
+use crate::model::intern::{Sym, Verdict};
+use crate::model::{Nanos, Stage};
+
+#[derive(Clone, Copy, Debug)]
+pub struct RequestView {
+    pub id: ReqId,
+    /// The event of the most complete stage.
+    pub best: EventId,
+    pub stage: Stage,
+    pub user: Sym,
+    pub impersonated: Sym,
+    pub verb: Sym,
+    pub obj: u32,
+    /// responseStatus.code, `None` when no stage carries one.
+    pub code: Option<u16>,
+    pub verdict: Verdict,
+    /// requestReceivedTimestamp: when the request arrived.
+    pub time: Nanos,
+}
+
+impl Index {
+    /// The events of a request, most recently added first.
+    pub fn request_events(&self, r: ReqId) -> impl Iterator<Item = EventId> + '_ {
+        let mut cur = self.requests[r as usize].head;
+        std::iter::from_fn(move || {
+            if cur == NIL {
+                return None;
+            }
+            let id = cur;
+            cur = self.events[id as usize].next;
+            Some(id)
+        })
+    }
+
+    pub fn request(&self, r: ReqId) -> RequestView {
+        let req = &self.requests[r as usize];
+        let best = &self.events[req.best as usize];
+        let who = self.whos.get(best.who);
+        let mut v = RequestView {
+            id: r,
+            best: req.best,
+            stage: best.stage,
+            user: who.user,
+            impersonated: who.impersonated,
+            verb: best.verb,
+            obj: best.obj,
+            code: (best.code != 0).then_some(best.code),
+            verdict: *self.verdicts.get(best.verdict),
+            time: best.received,
+        };
+        if best.next == NIL && req.head == req.best {
+            return v; // one stage: nothing to merge
+        }
+        // Each field from the most complete stage that carries it.
+        let mut rank = [0u8; 5];
+        let mut first_seen = best.received;
+        for id in self.request_events(r) {
+            let e = &self.events[id as usize];
+            first_seen = first_seen.min(e.received);
+            let c = e.stage.completeness() + 1;
+            let who = self.whos.get(e.who);
+            let ver = self.verdicts.get(e.verdict);
+            let mut take = |slot: usize, present: bool| {
+                let ok = present && c > rank[slot];
+                if ok {
+                    rank[slot] = c;
+                }
+                ok
+            };
+            if take(0, !who.impersonated.is_none()) {
+                v.impersonated = who.impersonated;
+            }
+            if take(1, e.code != 0) {
+                v.code = Some(e.code);
+            }
+            if take(2, !ver.decision.is_none()) {
+                v.verdict.decision = ver.decision;
+            }
+            if take(3, !ver.reason.is_none()) {
+                v.verdict.reason = ver.reason;
+            }
+            if take(4, !ver.message.is_none()) {
+                v.verdict.message = ver.message;
+            }
+        }
+        v.time = first_seen;
+        v
+    }
+
+    /// SPEC `@denied` for a request.
+    pub fn request_denied(&self, v: &RequestView) -> bool {
+        crate::model::is_denied(v.code, self.s(v.verdict.decision))
+    }
+}

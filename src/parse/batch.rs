@@ -1,0 +1,215 @@
+//! A batch: the events of one chunk in compact form, with chunk-local ids.
+
+use super::wire::WireEvent;
+use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
+use crate::model::time::parse_rfc3339;
+use crate::model::{Level, Nanos, Stage};
+
+/// No timestamp at all on the event.
+pub const NO_TIME: Nanos = Nanos::MIN;
+
+/// An auditID: a canonical lowercase UUID packs into 128 bits; anything else
+/// (`abcde12345` in some test data) is interned as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AuditKey {
+    Uuid(u128),
+    Text(Sym),
+}
+
+pub const FLAG_REQUEST_OBJECT: u8 = 1;
+pub const FLAG_RESPONSE_OBJECT: u8 = 2;
+
+/// One parsed event with ids local to its batch.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchEvent {
+    pub audit: AuditKey,
+    /// stageTimestamp (or v1beta1 `timestamp`), else requestReceivedTimestamp.
+    pub ts: Nanos,
+    /// requestReceivedTimestamp, else the event's own time.
+    pub received: Nanos,
+    /// Where the event's JSON text is in its source (decompressed) stream.
+    pub offset: u64,
+    pub len: u32,
+    pub who: u32,
+    pub obj: u32,
+    pub verdict: u32,
+    pub verb: Sym,
+    /// responseStatus.code; 0 when absent.
+    pub code: u16,
+    pub stage: Stage,
+    pub level: Level,
+    pub flags: u8,
+}
+
+/// Why a record was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Not valid JSON (the parser's message).
+    Invalid(String),
+    InvalidUtf8,
+    /// The JSON ends before the record does: a line cut short.
+    Truncated,
+    /// Valid JSON, but not an audit event; the text says what it looks like.
+    NotAnEvent(&'static str),
+}
+
+impl SkipReason {
+    pub fn is_malformed(&self) -> bool {
+        !matches!(self, SkipReason::NotAnEvent(_))
+    }
+}
+
+/// A skipped record at a line of its chunk (0-based until the source resolves it).
+#[derive(Clone, Debug)]
+pub struct Skip {
+    pub line: u64,
+    pub reason: SkipReason,
+}
+
+/// The output of parsing one chunk.
+#[derive(Default)]
+pub struct Batch {
+    pub source: u32,
+    /// The chunk's position in its source, for ordering and line numbers.
+    pub chunk: u64,
+    pub lines: u64,
+    pub bytes: u64,
+    pub syms: Interner,
+    pub lists: ListTable,
+    pub whos: TupleTable<Who>,
+    pub objs: TupleTable<Obj>,
+    pub verdicts: TupleTable<Verdict>,
+    pub events: Vec<BatchEvent>,
+    pub skipped: Vec<Skip>,
+}
+
+impl Batch {
+    pub fn new(source: u32, chunk: u64) -> Self {
+        Batch { source, chunk, ..Batch::default() }
+    }
+
+    /// Intern a wire event into this batch.
+    pub fn push(&mut self, ev: &WireEvent<'_>, offset: u64, len: u32) {
+        let syms = &mut self.syms;
+        let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map_or(Sym::NONE, |s| syms.intern(s));
+        let audit = match ev.audit_id.as_deref().and_then(parse_uuid) {
+            Some(u) => AuditKey::Uuid(u),
+            None => AuditKey::Text(sym(&ev.audit_id)),
+        };
+        let user = ev.user.as_ref();
+        let username = user.map_or(Sym::NONE, |u| sym(&u.username));
+        let impersonated = ev.impersonated.as_ref().map_or(Sym::NONE, |u| sym(&u.username));
+        let agent = sym(&ev.user_agent);
+        let verb = sym(&ev.verb);
+        let obj = match &ev.object_ref {
+            Some(o) => Obj {
+                apigroup: sym(&o.api_group),
+                resource: sym(&o.resource),
+                subresource: sym(&o.subresource),
+                namespace: sym(&o.namespace),
+                name: sym(&o.name),
+            },
+            None => Obj::default(),
+        };
+        let code = ev.response_status.as_ref().and_then(|s| s.code).filter(|c| (1..=u16::MAX as i64).contains(c)).unwrap_or(0) as u16;
+        let ann = ev.annotations.as_ref();
+        // Messages are kept for failures only: they explain a denial; for a 200 they are noise.
+        let message = match &ev.response_status {
+            Some(s) if code >= 400 || code == 0 => sym(&s.message),
+            _ => Sym::NONE,
+        };
+        let verdict = Verdict {
+            decision: ann.map_or(Sym::NONE, |a| sym(&a.decision)),
+            reason: ann.map_or(Sym::NONE, |a| sym(&a.reason)),
+            message,
+        };
+        let mut scratch: Vec<Sym> = Vec::new();
+        let groups = match user.and_then(|u| u.groups.as_ref()) {
+            Some(g) => {
+                scratch.extend(g.iter().map(|s| self.syms.intern(s)));
+                self.lists.intern(&scratch)
+            }
+            None => Default::default(),
+        };
+        scratch.clear();
+        let ips = match &ev.source_ips {
+            Some(ips) => {
+                scratch.extend(ips.iter().map(|s| self.syms.intern(s)));
+                self.lists.intern(&scratch)
+            }
+            None => Default::default(),
+        };
+        let who = self.whos.intern(Who { user: username, groups, impersonated, agent, ips });
+        let ts = time(&ev.stage_ts).or_else(|| time(&ev.timestamp)).or_else(|| time(&ev.received)).unwrap_or(NO_TIME);
+        let received = time(&ev.received).or_else(|| time(&ev.timestamp)).unwrap_or(ts);
+        let mut flags = 0;
+        if ev.request_object.is_some() {
+            flags |= FLAG_REQUEST_OBJECT;
+        }
+        if ev.response_object.is_some() {
+            flags |= FLAG_RESPONSE_OBJECT;
+        }
+        self.events.push(BatchEvent {
+            audit,
+            ts,
+            received,
+            offset,
+            len,
+            who,
+            obj: self.objs.intern(obj),
+            verdict: self.verdicts.intern(verdict),
+            verb,
+            code,
+            stage: ev.stage.as_deref().map_or(Stage::Unknown, Stage::parse),
+            level: ev.level.as_deref().map_or(Level::Unknown, Level::parse),
+            flags,
+        });
+    }
+}
+
+fn time(s: &Option<std::borrow::Cow<'_, str>>) -> Option<Nanos> {
+    s.as_deref().and_then(parse_rfc3339)
+}
+
+/// A canonical (lowercase, hyphenated) UUID as 128 bits.
+pub fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = v << 4 | d as u128;
+    }
+    Some(v)
+}
+
+/// The canonical text of a UUID packed by `parse_uuid`.
+pub fn format_uuid(v: u128) -> String {
+    let h = format!("{v:032x}");
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_round_trip_and_rejects() {
+        let s = "6cddfefb-4d01-4591-be73-563ed475f324";
+        assert_eq!(parse_uuid(s).map(format_uuid).as_deref(), Some(s));
+        assert_eq!(parse_uuid("6CDDFEFB-4d01-4591-be73-563ed475f324"), None, "uppercase is kept as text");
+        assert_eq!(parse_uuid("abcde12345"), None);
+    }
+}

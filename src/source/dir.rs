@@ -1,0 +1,93 @@
+//! Which files a directory holds, in the order their events were written.
+//!
+//! kube-apiserver (lumberjack) rotates `audit.log` to
+//! `audit-2026-11-21T10-42-07.123.log`, gzipped to `….log.gz` with
+//! `--audit-log-compress`; logrotate numbers them `audit.log.1`, `audit.log.2.gz`.
+//! Rotated files come first, oldest first; the active files last.
+
+use std::path::{Path, PathBuf};
+
+/// Sort key of a file name: (class, position within class, name).
+fn order_key(name: &str) -> (u8, i64, String) {
+    let base = name.strip_suffix(".gz").unwrap_or(name);
+    if let Some(ts) = lumberjack_time(base) {
+        return (1, ts, name.to_string());
+    }
+    // logrotate: a higher number is older, so it sorts first.
+    if let Some((_, n)) = base.rsplit_once('.') {
+        if let Ok(n) = n.parse::<i64>() {
+            return (0, -n, name.to_string());
+        }
+    }
+    (2, 0, name.to_string())
+}
+
+/// The time in a lumberjack backup name `<prefix>-YYYY-MM-DDTHH-MM-SS.mmm<.ext>`.
+fn lumberjack_time(base: &str) -> Option<i64> {
+    let b = base.as_bytes();
+    (0..b.len().saturating_sub(23)).rev().find_map(|i| {
+        if b[i] != b'-' {
+            return None;
+        }
+        let s = base.get(i + 1..i + 24)?;
+        let t = s.as_bytes();
+        if t[4] != b'-' || t[7] != b'-' || t[10] != b'T' || t[13] != b'-' || t[16] != b'-' || t[19] != b'.' {
+            return None;
+        }
+        let rfc = format!("{}T{}:{}:{}.{}Z", &s[0..10], &s[11..13], &s[14..16], &s[17..19], &s[20..23]);
+        crate::model::time::parse_rfc3339(&rfc)
+    })
+}
+
+/// The files to read in a directory, in order. Hidden files and subdirectories
+/// are left out; a rotated file present both plain and gzipped (compression
+/// in progress) is read once, from the plain copy.
+pub fn list(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !entry.path().is_file() {
+            continue;
+        }
+        names.push(name);
+    }
+    let all: std::collections::HashSet<String> = names.iter().cloned().collect();
+    names.retain(|n| !n.strip_suffix(".gz").is_some_and(|plain| all.contains(plain)));
+    names.sort_by_key(|n| order_key(n));
+    Ok(names.into_iter().map(|n| dir.join(n)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_order() {
+        let mut names = vec![
+            "audit.log",
+            "audit-2026-11-21T10-42-07.123.log.gz",
+            "audit-2026-11-21T09-00-00.000.log",
+            "audit-2026-11-20T23-59-59.999.log.gz",
+        ];
+        names.sort_by_key(|n| order_key(n));
+        assert_eq!(
+            names,
+            ["audit-2026-11-20T23-59-59.999.log.gz", "audit-2026-11-21T09-00-00.000.log", "audit-2026-11-21T10-42-07.123.log.gz", "audit.log"]
+        );
+        let mut numbered = vec!["audit.log", "audit.log.1", "audit.log.3.gz", "audit.log.2.gz"];
+        numbered.sort_by_key(|n| order_key(n));
+        assert_eq!(numbered, ["audit.log.3.gz", "audit.log.2.gz", "audit.log.1", "audit.log"]);
+    }
+
+    #[test]
+    fn lists_a_directory_once_each() {
+        let d = tempfile::tempdir().expect("tempdir");
+        for n in ["audit.log", "audit-2026-11-21T09-00-00.000.log", "audit-2026-11-21T09-00-00.000.log.gz", ".hidden"] {
+            std::fs::write(d.path().join(n), b"").expect("write");
+        }
+        std::fs::create_dir(d.path().join("sub")).expect("mkdir");
+        let got: Vec<_> = list(d.path()).expect("list").iter().map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        assert_eq!(got, [Some("audit-2026-11-21T09-00-00.000.log".to_string()), Some("audit.log".to_string())]);
+    }
+}

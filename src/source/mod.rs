@@ -1,0 +1,176 @@
+//! Sources read inputs and emit messages; they never see the index.
+//!
+//! ```text
+//!  inputs (files, gzip, dirs, stdin)
+//!      │ producer thread: read / gunzip (+ spool), cut chunks where a record can start
+//!      ▼
+//!  [chunk queue] ──► worker × N: parse_chunk → Batch (local ids)
+//!                         │
+//!                         ▼
+//!                 coordinator: line numbers, progress ──► SourceMsg ──► consumer (index)
+//! ```
+
+pub mod dir;
+mod pipeline;
+pub mod raw;
+
+use crate::parse::{Batch, SkipReason};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use pipeline::{Loading, start};
+pub use raw::RawStore;
+
+/// What the user named on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceSpec {
+    Path(PathBuf),
+    Stdin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Plain,
+    Gzip,
+}
+
+/// One input stream, opened.
+#[derive(Debug)]
+pub struct Input {
+    /// The name to show (the path as given, or `stdin`).
+    pub name: String,
+    pub encoding: Encoding,
+    /// Size on disk, when known.
+    pub size: Option<u64>,
+    pub(crate) file: Option<File>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot open {path}: {err}")]
+    Open { path: String, err: std::io::Error },
+    #[error("cannot read directory {path}: {err}")]
+    Dir { path: String, err: std::io::Error },
+    #[error("{path} is compressed with {format}, which kaudit does not read; decompress it first")]
+    Compression { path: String, format: &'static str },
+    #[error("cannot create a temporary file for {path}: {err}")]
+    Spool { path: String, err: std::io::Error },
+}
+
+/// Open every named source. A directory contributes each of its files in
+/// rotation order; a file named twice (or reached twice) is read once.
+pub fn open(specs: &[SourceSpec]) -> Result<Vec<Input>, SourceError> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for spec in specs {
+        match spec {
+            SourceSpec::Stdin => {
+                if seen.insert((u64::MAX, u64::MAX)) {
+                    out.push(Input { name: "stdin".into(), encoding: Encoding::Plain, size: None, file: None });
+                }
+            }
+            SourceSpec::Path(p) if p.is_dir() => {
+                let files = dir::list(p).map_err(|err| SourceError::Dir { path: p.display().to_string(), err })?;
+                for f in files {
+                    open_file(&f, &mut seen, &mut out)?;
+                }
+            }
+            SourceSpec::Path(p) => open_file(p, &mut seen, &mut out)?,
+        }
+    }
+    Ok(out)
+}
+
+fn open_file(path: &Path, seen: &mut std::collections::HashSet<(u64, u64)>, out: &mut Vec<Input>) -> Result<(), SourceError> {
+    let name = path.display().to_string();
+    let open_err = |err| SourceError::Open { path: name.clone(), err };
+    let mut file = File::open(path).map_err(open_err)?;
+    let meta = file.metadata().map_err(open_err)?;
+    if !seen.insert(file_id(&meta)) {
+        return Ok(());
+    }
+    let mut magic = [0u8; 6];
+    let n = read_prefix(&mut file, &mut magic).map_err(open_err)?;
+    let encoding = match &magic[..n] {
+        [0x1f, 0x8b, ..] => Encoding::Gzip,
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => return Err(SourceError::Compression { path: name, format: "zstd" }),
+        [0xfd, b'7', b'z', b'X', b'Z', 0] => return Err(SourceError::Compression { path: name, format: "xz" }),
+        [b'B', b'Z', b'h', ..] => return Err(SourceError::Compression { path: name, format: "bzip2" }),
+        _ => Encoding::Plain,
+    };
+    out.push(Input { name, encoding, size: Some(meta.len()), file: Some(file) });
+    Ok(())
+}
+
+fn read_prefix(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::{Seek, SeekFrom};
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    f.seek(SeekFrom::Start(0))?;
+    Ok(n)
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    // No inode numbers: fall back to size and mtime, good enough to spot a file named twice.
+    let t = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64);
+    (m.len(), t)
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub workers: usize,
+    pub chunk_size: usize,
+    /// Keep the raw text reachable (spool gzip and stdin); not needed for counts.
+    pub keep_raw: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            chunk_size: 4 << 20,
+            keep_raw: true,
+        }
+    }
+}
+
+/// A skipped record, with its input and 1-based line number.
+#[derive(Clone, Debug)]
+pub struct SkippedLine {
+    pub input: u32,
+    pub line: u64,
+    pub reason: SkipReason,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    /// Bytes of the inputs read so far (compressed bytes for gzip).
+    pub bytes_read: u64,
+    /// Sum of the known input sizes; 0 when unknown (stdin).
+    pub bytes_total: u64,
+    pub events: u64,
+}
+
+/// What a running load tells its consumer.
+pub enum SourceMsg {
+    Batch(Batch),
+    Progress(Progress),
+    /// The skipped records of one input, once its line numbers are known.
+    Skipped(Vec<SkippedLine>),
+    /// An input could not be read to its end; what was read is kept.
+    Warning(String),
+    Done,
+}
