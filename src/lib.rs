@@ -1,10 +1,15 @@
 //! kaudit: a terminal investigator for Kubernetes audit logs.
 //!
 //! The engine (model → parse → source → index → query) knows nothing of
-//! terminals; the command-line commands are a frontend over it.
+//! terminals or argument parsing; `cli`, `config` and `commands` are the
+//! command-line frontend over it. See docs/architecture.md.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod index;
 pub mod model;
 pub mod parse;
-pub mod source;
-pub mod index;
 pub mod query;
+pub mod source;

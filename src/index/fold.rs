@@ -8,7 +8,9 @@ use std::hash::BuildHasher;
 
 impl Index {
     pub fn apply(&mut self, b: Batch) {
-        let sym: Vec<Sym> = std::iter::once(Sym::NONE).chain(b.syms.iter().map(|(_, s)| self.syms.intern(s))).collect();
+        let sym: Vec<Sym> = std::iter::once(Sym::NONE)
+            .chain(b.syms.iter().map(|(_, s)| self.syms.intern(s)))
+            .collect();
         let mut scratch = Vec::new();
         let list: Vec<ListId> = (0..b.lists.len() as u32)
             .map(|l| {
@@ -48,7 +50,12 @@ impl Index {
                     let key = if g.resource.is_none() {
                         NIL
                     } else {
-                        self.obj_keys.intern(ObjKey { resource: g.resource, subresource: g.subresource, namespace: g.namespace, name: g.name })
+                        self.obj_keys.intern(ObjKey {
+                            resource: g.resource,
+                            subresource: g.subresource,
+                            namespace: g.namespace,
+                            name: g.name,
+                        })
                     };
                     self.obj_key_of.push(key);
                     if key != NIL && key as usize == self.by_object.len() {
@@ -63,7 +70,11 @@ impl Index {
             .items()
             .iter()
             .map(|v| {
-                self.verdicts.intern(Verdict { decision: sym[v.decision.idx()], reason: sym[v.reason.idx()], message: sym[v.message.idx()] })
+                self.verdicts.intern(Verdict {
+                    decision: sym[v.decision.idx()],
+                    reason: sym[v.reason.idx()],
+                    message: sym[v.message.idx()],
+                })
             })
             .collect();
         self.events.reserve(b.events.len());
@@ -98,14 +109,26 @@ impl Index {
     fn join_request(&mut self, id: u32, key: [u64; 2], text: bool) {
         let h = self.hasher.hash_one((key, text));
         let reqs = &self.requests;
-        let found = self.req_table.find(h, |&r| reqs[r as usize].key == key && reqs[r as usize].text == text).copied();
+        let found = self
+            .req_table
+            .find(h, |&r| {
+                reqs[r as usize].key == key && reqs[r as usize].text == text
+            })
+            .copied();
         let r = match found {
             Some(r) => r,
             None => {
                 let r = self.requests.len() as u32;
-                self.requests.push(ReqRec { key, text, head: NIL, best: id });
+                self.requests.push(ReqRec {
+                    key,
+                    text,
+                    head: NIL,
+                    best: id,
+                });
                 let (reqs, hasher) = (&self.requests, &self.hasher);
-                self.req_table.insert_unique(h, r, |&r| hasher.hash_one((reqs[r as usize].key, reqs[r as usize].text)));
+                self.req_table.insert_unique(h, r, |&r| {
+                    hasher.hash_one((reqs[r as usize].key, reqs[r as usize].text))
+                });
                 let e = &self.events[id as usize];
                 let user = self.whos.get(e.who).user;
                 self.by_user.entry(user).or_default().push(r);

@@ -4,7 +4,9 @@
 //! The raw text stays in the source (`RawStore`); a record keeps where it is.
 
 mod fold;
+pub mod groups;
 pub mod request;
+pub mod summary;
 
 use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
 use crate::model::{Level, Nanos, Stage};
@@ -146,8 +148,16 @@ impl Index {
             + self.requests.capacity() * std::mem::size_of::<ReqRec>()
             + self.req_table.capacity() * 5
             + self.syms.heap_bytes()
-            + self.by_object.iter().map(|v| v.capacity() * 4).sum::<usize>()
-            + self.by_user.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self
+                .by_object
+                .iter()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
+            + self
+                .by_user
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
             + self.time_order.capacity() * 4
     }
 }

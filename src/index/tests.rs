@@ -22,10 +22,17 @@ fn stages_merge_into_one_request() {
     let v = idx.request(0);
     assert_eq!(v.stage, Stage::ResponseComplete);
     assert_eq!(v.code, Some(101));
-    assert_eq!(idx.s(v.impersonated), "bob", "impersonation from the stage that carries it");
+    assert_eq!(
+        idx.s(v.impersonated),
+        "bob",
+        "impersonation from the stage that carries it"
+    );
     assert_eq!(idx.s(v.verdict.decision), "allow");
     assert_eq!(idx.s(v.verdict.reason), "r");
-    assert_eq!(idx.audit_id(&idx.requests[0]), "00000000-0000-4000-8000-000000000001");
+    assert_eq!(
+        idx.audit_id(&idx.requests[0]),
+        "00000000-0000-4000-8000-000000000001"
+    );
     assert_eq!(idx.request_events(0).count(), 3);
     assert_eq!(idx.by_user.get(&v.user).map(Vec::len), Some(1));
     assert_eq!(idx.by_object.len(), 1);
@@ -39,5 +46,9 @@ fn text_audit_ids_and_time_order() {
     assert_eq!(idx.requests.len(), 1, "same auditID, one request");
     assert_eq!(idx.audit_id(&idx.requests[0]), "abcde12345");
     assert_eq!(idx.time_order(), &[1, 0]);
-    assert_eq!(idx.obj_key_id(&idx.events[0]), NIL, "no objectRef, no object");
+    assert_eq!(
+        idx.obj_key_id(&idx.events[0]),
+        NIL,
+        "no objectRef, no object"
+    );
 }

@@ -34,7 +34,12 @@ pub struct Interner {
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { text: String::new(), ends: vec![0], table: HashTable::new(), hasher: RandomState::default() }
+        Interner {
+            text: String::new(),
+            ends: vec![0],
+            table: HashTable::new(),
+            hasher: RandomState::default(),
+        }
     }
 }
 
@@ -65,7 +70,9 @@ impl Interner {
             return Some(Sym::NONE);
         }
         let h = self.hasher.hash_one(s);
-        self.table.find(h, |&id| self.resolve(Sym(id)) == s).map(|&id| Sym(id))
+        self.table
+            .find(h, |&id| self.resolve(Sym(id)) == s)
+            .map(|&id| Sym(id))
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
@@ -82,7 +89,9 @@ impl Interner {
         self.text.push_str(s);
         self.ends.push(self.text.len());
         let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.table.insert_unique(h, id, |&id| hasher.hash_one(&text[ends[id as usize - 1]..ends[id as usize]]));
+        self.table.insert_unique(h, id, |&id| {
+            hasher.hash_one(&text[ends[id as usize - 1]..ends[id as usize]])
+        });
         Sym(id)
     }
 
@@ -110,7 +119,12 @@ pub struct ListTable {
 
 impl Default for ListTable {
     fn default() -> Self {
-        ListTable { items: Vec::new(), ends: vec![0], table: HashTable::new(), hasher: RandomState::default() }
+        ListTable {
+            items: Vec::new(),
+            ends: vec![0],
+            table: HashTable::new(),
+            hasher: RandomState::default(),
+        }
     }
 }
 
@@ -129,14 +143,18 @@ impl ListTable {
         }
         let h = self.hasher.hash_one(list);
         let (items, ends) = (&self.items, &self.ends);
-        if let Some(&id) = self.table.find(h, |&id| &items[ends[id as usize - 1]..ends[id as usize]] == list) {
+        if let Some(&id) = self.table.find(h, |&id| {
+            &items[ends[id as usize - 1]..ends[id as usize]] == list
+        }) {
             return ListId(id);
         }
         let id = self.ends.len() as u32;
         self.items.extend_from_slice(list);
         self.ends.push(self.items.len());
         let (items, ends, hasher) = (&self.items, &self.ends, &self.hasher);
-        self.table.insert_unique(h, id, |&id| hasher.hash_one(&items[ends[id as usize - 1]..ends[id as usize]]));
+        self.table.insert_unique(h, id, |&id| {
+            hasher.hash_one(&items[ends[id as usize - 1]..ends[id as usize]])
+        });
         ListId(id)
     }
 
@@ -159,7 +177,11 @@ pub struct TupleTable<T> {
 
 impl<T> Default for TupleTable<T> {
     fn default() -> Self {
-        TupleTable { items: Vec::new(), table: HashTable::new(), hasher: RandomState::default() }
+        TupleTable {
+            items: Vec::new(),
+            table: HashTable::new(),
+            hasher: RandomState::default(),
+        }
     }
 }
 
@@ -173,7 +195,8 @@ impl<T: Copy + Eq + Hash> TupleTable<T> {
         let id = self.items.len() as u32;
         self.items.push(t);
         let (items, hasher) = (&self.items, &self.hasher);
-        self.table.insert_unique(h, id, |&id| hasher.hash_one(items[id as usize]));
+        self.table
+            .insert_unique(h, id, |&id| hasher.hash_one(items[id as usize]));
         id
     }
 
@@ -254,7 +277,10 @@ mod tests {
         assert_eq!(l.intern(&[]), ListId(0));
         assert_eq!(l.get(x), &[Sym(1), Sym(2)]);
         let mut t = TupleTable::default();
-        let w = Who { user: Sym(3), ..Who::default() };
+        let w = Who {
+            user: Sym(3),
+            ..Who::default()
+        };
         assert_eq!(t.intern(w), 0);
         assert_eq!(t.intern(Who::default()), 1);
         assert_eq!(t.intern(w), 0);

@@ -2,6 +2,7 @@
 
 pub mod intern;
 pub mod redact;
+pub mod text;
 pub mod time;
 pub mod uri;
 

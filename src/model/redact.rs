@@ -114,23 +114,37 @@ fn object_spans(base: &str, v: &RawValue, ctx: &Ctx, depth: usize, out: &mut Vec
         }
         return;
     };
-    let kind = fields.iter().rev().find(|(k, _)| k == "kind").and_then(|(_, v)| as_str(v));
+    let kind = fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "kind")
+        .and_then(|(_, v)| as_str(v));
     let kind = kind.as_deref();
     let is_secret = kind == Some("Secret") || (kind.is_none() && ctx.secrets);
-    let is_token = kind == Some("TokenRequest") || (kind.is_none() && ctx.serviceaccounts && ctx.token);
-    let item_ctx = Ctx { secrets: ctx.secrets || kind == Some("SecretList"), ..Ctx::default() };
+    let is_token =
+        kind == Some("TokenRequest") || (kind.is_none() && ctx.serviceaccounts && ctx.token);
+    let item_ctx = Ctx {
+        secrets: ctx.secrets || kind == Some("SecretList"),
+        ..Ctx::default()
+    };
     for (k, val) in &fields {
         match k.as_ref() {
             "data" | "stringData" if is_secret => value_map_spans(base, val, out),
             "metadata" if is_secret => annotation_spans(base, val, out),
             "status" if is_token => {
                 if let Ok(st) = entries(val.get()) {
-                    out.extend(st.iter().filter(|(k, _)| k == "token").map(|(_, t)| span(base, t)));
+                    out.extend(
+                        st.iter()
+                            .filter(|(k, _)| k == "token")
+                            .map(|(_, t)| span(base, t)),
+                    );
                 } else {
                     out.push(span(base, val));
                 }
             }
-            "items" => each_element(val, |item| object_spans(base, item, &item_ctx, depth + 1, out)),
+            "items" => each_element(val, |item| {
+                object_spans(base, item, &item_ctx, depth + 1, out)
+            }),
             "rows" if kind == Some("Table") => each_element(val, |row| {
                 if let Ok(cells) = entries(row.get()) {
                     for (ck, cv) in cells {
@@ -158,11 +172,17 @@ fn value_map_spans(base: &str, v: &RawValue, out: &mut Vec<Range<usize>>) {
 }
 
 fn annotation_spans(base: &str, metadata: &RawValue, out: &mut Vec<Range<usize>>) {
-    let Ok(meta) = entries(metadata.get()) else { return };
+    let Ok(meta) = entries(metadata.get()) else {
+        return;
+    };
     for (k, v) in meta {
         if k == "annotations" {
             if let Ok(ann) = entries(v.get()) {
-                out.extend(ann.iter().filter(|(k, _)| k == LAST_APPLIED).map(|(_, v)| span(base, v)));
+                out.extend(
+                    ann.iter()
+                        .filter(|(k, _)| k == LAST_APPLIED)
+                        .map(|(_, v)| span(base, v)),
+                );
             }
         }
     }
@@ -174,7 +194,11 @@ fn patch_spans(base: &str, v: &RawValue, out: &mut Vec<Range<usize>>) {
     let mut ok = true;
     each_element(v, |op| match entries(op.get()) {
         Ok(fields) => {
-            let path = fields.iter().rev().find(|(k, _)| k == "path").and_then(|(_, p)| as_str(p));
+            let path = fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == "path")
+                .and_then(|(_, p)| as_str(p));
             let path = path.as_deref().unwrap_or("");
             for (k, val) in &fields {
                 if k != "value" {
@@ -182,7 +206,12 @@ fn patch_spans(base: &str, v: &RawValue, out: &mut Vec<Range<usize>>) {
                 }
                 match path {
                     "/data" | "/stringData" => value_map_spans(base, val, out),
-                    p if p.starts_with("/data/") || p.starts_with("/stringData/") || p.starts_with("/metadata/annotations") || p.is_empty() || p == "/" => {
+                    p if p.starts_with("/data/")
+                        || p.starts_with("/stringData/")
+                        || p.starts_with("/metadata/annotations")
+                        || p.is_empty()
+                        || p == "/" =>
+                    {
                         out.push(span(base, val))
                     }
                     _ => {}
@@ -285,15 +314,24 @@ mod tests {
     fn string_data_and_last_applied_in_request() {
         let l = r#"{"objectRef":{"resource":"secrets"},"requestObject":{"kind":"Secret","metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"c2VjcmV0\"}}","team":"a"}},"stringData":{"k":"secret"}}}"#;
         let out = red(l);
-        assert!(!out.contains("c2VjcmV0") && !out.contains(":\"secret\""), "{out}");
-        assert!(out.contains(r#""team":"a""#) && out.contains(r#""k":"<redacted>""#), "{out}");
+        assert!(
+            !out.contains("c2VjcmV0") && !out.contains(":\"secret\""),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#""team":"a""#) && out.contains(r#""k":"<redacted>""#),
+            "{out}"
+        );
     }
 
     #[test]
     fn secret_list_items_and_tables() {
         let l = r#"{"objectRef":{"resource":"secrets"},"responseObject":{"kind":"SecretList","items":[{"metadata":{"name":"a"},"data":{"k":"QQ=="}},{"metadata":{"name":"b"},"data":{"k":"Qg=="}}]}}"#;
         let out = red(l);
-        assert!(!out.contains("QQ==") && !out.contains("Qg==") && out.contains(r#""name":"b""#), "{out}");
+        assert!(
+            !out.contains("QQ==") && !out.contains("Qg==") && out.contains(r#""name":"b""#),
+            "{out}"
+        );
         let t = r#"{"objectRef":{"resource":"secrets"},"responseObject":{"kind":"Table","rows":[{"cells":["a"],"object":{"kind":"Secret","data":{"k":"VEFCTEU="}}}]}}"#;
         assert!(!red(t).contains("VEFCTEU="));
     }
@@ -309,7 +347,8 @@ mod tests {
 
     #[test]
     fn patches_against_secrets() {
-        let merge = r#"{"objectRef":{"resource":"secrets"},"requestObject":{"data":{"k":"UEFUQ0g="}}}"#;
+        let merge =
+            r#"{"objectRef":{"resource":"secrets"},"requestObject":{"data":{"k":"UEFUQ0g="}}}"#;
         assert!(!red(merge).contains("UEFUQ0g="));
         let json = r#"{"objectRef":{"resource":"secrets"},"requestObject":[{"op":"replace","path":"/data/k","value":"SlNPTg=="},{"op":"add","path":"/metadata/labels/x","value":"keep"}]}"#;
         let out = red(json);
@@ -322,7 +361,10 @@ mod tests {
     fn token_requests() {
         let l = r#"{"objectRef":{"resource":"serviceaccounts","subresource":"token"},"responseObject":{"kind":"TokenRequest","spec":{"audiences":["x"]},"status":{"token":"eyJhbGciOi.J9","expirationTimestamp":"2026-01-01T00:00:00Z"}}}"#;
         let out = red(l);
-        assert!(!out.contains("eyJhbGciOi") && out.contains("expirationTimestamp"), "{out}");
+        assert!(
+            !out.contains("eyJhbGciOi") && out.contains("expirationTimestamp"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -17,15 +17,26 @@ pub fn parse_rfc3339(s: &str) -> Option<Nanos> {
         return None;
     }
     let year = digits(&b[0..4])? as i64;
-    let month = digits(&b[5..7])? as u32;
-    let day = digits(&b[8..10])? as u32;
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
     let hour = digits(&b[11..13])? as i64;
     let min = digits(&b[14..16])? as i64;
     let sec = digits(&b[17..19])? as i64;
-    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 60 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || min > 59
+        || sec > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -164,10 +175,22 @@ mod tests {
     fn parses_fraction_digits_zero_to_nine() {
         let base = parse_rfc3339("2026-11-21T10:42:07Z").expect("whole seconds");
         assert_eq!(base, 1_795_257_727 * NANOS_PER_SEC);
-        assert_eq!(parse_rfc3339("2026-11-21T10:42:07.1Z"), Some(base + 100_000_000));
-        assert_eq!(parse_rfc3339("2026-11-21T10:42:07.123456Z"), Some(base + 123_456_000));
-        assert_eq!(parse_rfc3339("2026-11-21T10:42:07.123456789Z"), Some(base + 123_456_789));
-        assert_eq!(parse_rfc3339("2026-11-21T10:42:07.1234567891Z"), Some(base + 123_456_789));
+        assert_eq!(
+            parse_rfc3339("2026-11-21T10:42:07.1Z"),
+            Some(base + 100_000_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-11-21T10:42:07.123456Z"),
+            Some(base + 123_456_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-11-21T10:42:07.123456789Z"),
+            Some(base + 123_456_789)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-11-21T10:42:07.1234567891Z"),
+            Some(base + 123_456_789)
+        );
     }
 
     #[test]
@@ -176,12 +199,23 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-11-21T12:42:07+02:00"), z);
         assert_eq!(parse_rfc3339("2026-11-21T05:42:07-05:00"), z);
         assert_eq!(parse_rfc3339("2026-11-21 10:42:07"), z);
-        assert_eq!(parse_rfc3339("2022-11-29 00:09:04.38"), parse_rfc3339("2022-11-29T00:09:04.380Z"));
+        assert_eq!(
+            parse_rfc3339("2022-11-29 00:09:04.38"),
+            parse_rfc3339("2022-11-29T00:09:04.380Z")
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "2026-11-21", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-21T10:42:07.Z", "2026-11-21T10:42:07Zjunk", "abcd-ef-ghTij:kl:mnZ"] {
+        for s in [
+            "",
+            "2026-11-21",
+            "2026-13-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-11-21T10:42:07.Z",
+            "2026-11-21T10:42:07Zjunk",
+            "abcd-ef-ghTij:kl:mnZ",
+        ] {
             assert_eq!(parse_rfc3339(s), None, "{s}");
         }
     }

@@ -29,16 +29,14 @@ pub fn percent_decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -61,8 +59,14 @@ mod tests {
 
     #[test]
     fn exec_query_in_order_with_repeats() {
-        let p = query_params("/api/v1/namespaces/a/pods/p/exec?command=sh&command=-c&command=cat%20%2Fetc%2Fpasswd&container=app&tty=true");
-        let cmd: Vec<_> = p.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.as_str()).collect();
+        let p = query_params(
+            "/api/v1/namespaces/a/pods/p/exec?command=sh&command=-c&command=cat%20%2Fetc%2Fpasswd&container=app&tty=true",
+        );
+        let cmd: Vec<_> = p
+            .iter()
+            .filter(|(k, _)| k == "command")
+            .map(|(_, v)| v.as_str())
+            .collect();
         assert_eq!(cmd, ["sh", "-c", "cat /etc/passwd"]);
         assert!(p.contains(&("tty".into(), "true".into())));
     }

@@ -85,20 +85,29 @@ pub struct Batch {
 
 impl Batch {
     pub fn new(source: u32, chunk: u64) -> Self {
-        Batch { source, chunk, ..Batch::default() }
+        Batch {
+            source,
+            chunk,
+            ..Batch::default()
+        }
     }
 
     /// Intern a wire event into this batch.
     pub fn push(&mut self, ev: &WireEvent<'_>, offset: u64, len: u32) {
         let syms = &mut self.syms;
-        let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map_or(Sym::NONE, |s| syms.intern(s));
+        let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| {
+            s.as_deref().map_or(Sym::NONE, |s| syms.intern(s))
+        };
         let audit = match ev.audit_id.as_deref().and_then(parse_uuid) {
             Some(u) => AuditKey::Uuid(u),
             None => AuditKey::Text(sym(&ev.audit_id)),
         };
         let user = ev.user.as_ref();
         let username = user.map_or(Sym::NONE, |u| sym(&u.username));
-        let impersonated = ev.impersonated.as_ref().map_or(Sym::NONE, |u| sym(&u.username));
+        let impersonated = ev
+            .impersonated
+            .as_ref()
+            .map_or(Sym::NONE, |u| sym(&u.username));
         let agent = sym(&ev.user_agent);
         let verb = sym(&ev.verb);
         let obj = match &ev.object_ref {
@@ -111,7 +120,12 @@ impl Batch {
             },
             None => Obj::default(),
         };
-        let code = ev.response_status.as_ref().and_then(|s| s.code).filter(|c| (1..=u16::MAX as i64).contains(c)).unwrap_or(0) as u16;
+        let code = ev
+            .response_status
+            .as_ref()
+            .and_then(|s| s.code)
+            .filter(|c| (1..=u16::MAX as i64).contains(c))
+            .unwrap_or(0) as u16;
         let ann = ev.annotations.as_ref();
         // Messages are kept for failures only: they explain a denial; for a 200 they are noise.
         let message = match &ev.response_status {
@@ -139,9 +153,20 @@ impl Batch {
             }
             None => Default::default(),
         };
-        let who = self.whos.intern(Who { user: username, groups, impersonated, agent, ips });
-        let ts = time(&ev.stage_ts).or_else(|| time(&ev.timestamp)).or_else(|| time(&ev.received)).unwrap_or(NO_TIME);
-        let received = time(&ev.received).or_else(|| time(&ev.timestamp)).unwrap_or(ts);
+        let who = self.whos.intern(Who {
+            user: username,
+            groups,
+            impersonated,
+            agent,
+            ips,
+        });
+        let ts = time(&ev.stage_ts)
+            .or_else(|| time(&ev.timestamp))
+            .or_else(|| time(&ev.received))
+            .unwrap_or(NO_TIME);
+        let received = time(&ev.received)
+            .or_else(|| time(&ev.timestamp))
+            .unwrap_or(ts);
         let mut flags = 0;
         if ev.request_object.is_some() {
             flags |= FLAG_REQUEST_OBJECT;
@@ -198,7 +223,14 @@ pub fn parse_uuid(s: &str) -> Option<u128> {
 /// The canonical text of a UUID packed by `parse_uuid`.
 pub fn format_uuid(v: u128) -> String {
     let h = format!("{v:032x}");
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -209,7 +241,11 @@ mod tests {
     fn uuid_round_trip_and_rejects() {
         let s = "6cddfefb-4d01-4591-be73-563ed475f324";
         assert_eq!(parse_uuid(s).map(format_uuid).as_deref(), Some(s));
-        assert_eq!(parse_uuid("6CDDFEFB-4d01-4591-be73-563ed475f324"), None, "uppercase is kept as text");
+        assert_eq!(
+            parse_uuid("6CDDFEFB-4d01-4591-be73-563ed475f324"),
+            None,
+            "uppercase is kept as text"
+        );
         assert_eq!(parse_uuid("abcde12345"), None);
     }
 }

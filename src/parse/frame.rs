@@ -78,13 +78,20 @@ mod tests {
         let buf = b"{\"a\":1}\n{\n  \"b\": 2\n}\nnext";
         assert_eq!(last_cut(buf), Some(buf.len() - 4));
         assert_eq!(last_cut(b"{\n  \"b\": 2\n}\n"), Some(0).filter(|_| false));
-        assert_eq!(last_cut(b"{\"a\":1}\n"), None, "the byte after the newline is not known yet");
+        assert_eq!(
+            last_cut(b"{\"a\":1}\n"),
+            None,
+            "the byte after the newline is not known yet"
+        );
         assert_eq!(last_cut(b"one line"), None);
     }
 
     #[test]
     fn minify_keeps_strings() {
-        assert_eq!(minify(b"{\n  \"a b\": \"x \\\" y\",\n  \"c\": [ 1, 2 ]\n}"), b"{\"a b\":\"x \\\" y\",\"c\":[1,2]}".to_vec());
+        assert_eq!(
+            minify(b"{\n  \"a b\": \"x \\\" y\",\n  \"c\": [ 1, 2 ]\n}"),
+            b"{\"a b\":\"x \\\" y\",\"c\":[1,2]}".to_vec()
+        );
     }
 
     #[test]

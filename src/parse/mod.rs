@@ -18,6 +18,9 @@ use serde_json::value::RawValue;
 use wire::WireEvent;
 
 /// What one record turned out to be.
+// A record is consumed as soon as it is classified; boxing the event would
+// cost an allocation per line on the hot path.
+#[allow(clippy::large_enum_variant)]
 enum Record<'a> {
     Event(WireEvent<'a>),
     /// Items of an EventList or array: (start, len) relative to the record.
@@ -35,7 +38,11 @@ pub fn parse_chunk(data: &[u8], base: u64, out: &mut Batch) -> u64 {
     while pos < data.len() {
         let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
         let (s, e) = frame::trim(&data[pos..end]);
-        let consumed = if s == e { 1 } else { record(data, base, pos + s, pos + e, end, line_no, out) };
+        let consumed = if s == e {
+            1
+        } else {
+            record(data, base, pos + s, pos + e, end, line_no, out)
+        };
         for _ in 0..consumed {
             line_no += 1;
             pos = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
@@ -46,7 +53,15 @@ pub fn parse_chunk(data: &[u8], base: u64, out: &mut Batch) -> u64 {
 
 /// Handle the record starting on the line `[start, stop)` (trimmed; `line_end`
 /// is where the line's newline is). Returns how many lines it used.
-fn record(data: &[u8], base: u64, start: usize, stop: usize, line_end: usize, line_no: u64, out: &mut Batch) -> u64 {
+fn record(
+    data: &[u8],
+    base: u64,
+    start: usize,
+    stop: usize,
+    line_end: usize,
+    line_no: u64,
+    out: &mut Batch,
+) -> u64 {
     let json_at = match data[start] {
         b'{' | b'[' => start,
         // A prefix before the JSON, as syslog and `oc adm node-logs` write.
@@ -58,7 +73,10 @@ fn record(data: &[u8], base: u64, start: usize, stop: usize, line_end: usize, li
                 } else {
                     SkipReason::Invalid("not JSON".into())
                 };
-                out.skipped.push(Skip { line: line_no, reason });
+                out.skipped.push(Skip {
+                    line: line_no,
+                    reason,
+                });
                 return 1;
             }
         },
@@ -69,8 +87,12 @@ fn record(data: &[u8], base: u64, start: usize, stop: usize, line_end: usize, li
             // Perhaps a pretty-printed document: take the continuation lines.
             let mut doc_end = line_end;
             let mut lines = 1;
-            while doc_end < data.len() && doc_end + 1 < data.len() && !frame::starts_record(data[doc_end + 1]) {
-                doc_end = memchr::memchr(b'\n', &data[doc_end + 1..]).map_or(data.len(), |i| doc_end + 1 + i);
+            while doc_end < data.len()
+                && doc_end + 1 < data.len()
+                && !frame::starts_record(data[doc_end + 1])
+            {
+                doc_end = memchr::memchr(b'\n', &data[doc_end + 1..])
+                    .map_or(data.len(), |i| doc_end + 1 + i);
                 lines += 1;
             }
             if lines > 1 {
@@ -84,7 +106,10 @@ fn record(data: &[u8], base: u64, start: usize, stop: usize, line_end: usize, li
                     }
                 }
             }
-            out.skipped.push(Skip { line: line_no, reason: SkipReason::Truncated });
+            out.skipped.push(Skip {
+                line: line_no,
+                reason: SkipReason::Truncated,
+            });
             1
         }
         found => {
@@ -98,17 +123,34 @@ fn emit(rec: Record<'_>, text: &[u8], offset: u64, line_no: u64, out: &mut Batch
     match rec {
         Record::Event(ev) => out.push(&ev, offset, text.len() as u32),
         Record::Items(items) => {
+            let mut bad = false;
             for (s, len) in items {
                 let item = &text[s..s + len];
                 match sonic_rs::from_slice::<WireEvent>(item) {
                     Ok(ev) if ev.is_event() => out.push(&ev, offset + s as u64, len as u32),
-                    _ => out.skipped.push(Skip { line: line_no, reason: SkipReason::NotAnEvent("an item of a list that is not an audit event") }),
+                    _ => bad = true,
                 }
             }
+            // Lines are what is counted: one report however many items failed.
+            if bad {
+                out.skipped.push(Skip {
+                    line: line_no,
+                    reason: SkipReason::NotAnEvent("a list with items that are not audit events"),
+                });
+            }
         }
-        Record::NotEvent(what) => out.skipped.push(Skip { line: line_no, reason: SkipReason::NotAnEvent(what) }),
-        Record::Invalid(reason) => out.skipped.push(Skip { line: line_no, reason }),
-        Record::Incomplete => out.skipped.push(Skip { line: line_no, reason: SkipReason::Truncated }),
+        Record::NotEvent(what) => out.skipped.push(Skip {
+            line: line_no,
+            reason: SkipReason::NotAnEvent(what),
+        }),
+        Record::Invalid(reason) => out.skipped.push(Skip {
+            line: line_no,
+            reason,
+        }),
+        Record::Incomplete => out.skipped.push(Skip {
+            line: line_no,
+            reason: SkipReason::Truncated,
+        }),
     }
 }
 
@@ -137,7 +179,10 @@ fn invalid(text: &[u8], eof: bool, msg: String) -> Record<'_> {
 }
 
 fn rel(text: &[u8], v: &RawValue) -> (usize, usize) {
-    (v.get().as_ptr() as usize - text.as_ptr() as usize, v.get().len())
+    (
+        v.get().as_ptr() as usize - text.as_ptr() as usize,
+        v.get().len(),
+    )
 }
 
 /// The slow path for JSON that is not an event: an EventList, or something to name.
@@ -193,13 +238,17 @@ mod tests {
         assert_eq!(b.events[0].stage, Stage::ResponseComplete);
         assert_eq!(b.events[0].code, 200);
         assert_eq!(b.syms.resolve(b.whos.get(b.events[0].who).user), "alice");
-        assert_eq!(b.syms.resolve(b.verdicts.get(b.events[0].verdict).reason), "RBAC: allowed by RoleBinding \"x\"");
+        assert_eq!(
+            b.syms.resolve(b.verdicts.get(b.events[0].verdict).reason),
+            "RBAC: allowed by RoleBinding \"x\""
+        );
         assert!(b.skipped.is_empty());
     }
 
     #[test]
     fn prefixes_bom_crlf_and_blank_lines() {
-        let input = format!("\u{feff}{EV}\r\n\ncrc {EV}\nNov 21 10:00:00 host kube-apiserver[1]: {EV}\n");
+        let input =
+            format!("\u{feff}{EV}\r\n\ncrc {EV}\nNov 21 10:00:00 host kube-apiserver[1]: {EV}\n");
         let b = run(&input);
         assert_eq!(b.events.len(), 3, "{:?}", b.skipped);
         let second = &input.as_bytes()[b.events[1].offset as usize..][..b.events[1].len as usize];
@@ -208,18 +257,30 @@ mod tests {
 
     #[test]
     fn bad_lines_are_skipped_with_their_line() {
-        let input = format!("{EV}\nnot json at all\n{{\"kind\": 0}}\n{EV}\n{}\n", &EV[..100]);
+        let input = format!(
+            "{EV}\nnot json at all\n{{\"kind\": 0}}\n{EV}\n{}\n",
+            &EV[..100]
+        );
         let b = run(&input);
         assert_eq!(b.events.len(), 2);
-        let lines: Vec<_> = b.skipped.iter().map(|s| (s.line, s.reason.is_malformed())).collect();
+        let lines: Vec<_> = b
+            .skipped
+            .iter()
+            .map(|s| (s.line, s.reason.is_malformed()))
+            .collect();
         assert_eq!(lines, [(1, true), (2, false), (4, true)]);
         assert_eq!(b.skipped[2].reason, SkipReason::Truncated);
     }
 
     #[test]
     fn pretty_printed_and_event_lists() {
-        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(EV).expect("json")).expect("pretty");
-        let list = format!(r#"{{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{EV},{EV}]}}"#);
+        let pretty = serde_json::to_string_pretty(
+            &serde_json::from_str::<serde_json::Value>(EV).expect("json"),
+        )
+        .expect("pretty");
+        let list = format!(
+            r#"{{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{EV},{EV}]}}"#
+        );
         let input = format!("{pretty}\n{list}\n{EV}\n");
         let b = run(&input);
         assert_eq!(b.events.len(), 4, "{:?}", b.skipped);
@@ -230,9 +291,14 @@ mod tests {
 
     #[test]
     fn v1beta1_timestamp_and_missing_fields() {
-        let b = run(r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2017-09-11T19:55:05Z","auditID":"x","stage":"ResponseComplete","verb":"get","user":{}}"#);
+        let b = run(
+            r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2017-09-11T19:55:05Z","auditID":"x","stage":"ResponseComplete","verb":"get","user":{}}"#,
+        );
         assert_eq!(b.events.len(), 1);
-        assert_eq!(b.events[0].ts, crate::model::time::parse_rfc3339("2017-09-11T19:55:05Z").expect("valid"));
+        assert_eq!(
+            b.events[0].ts,
+            crate::model::time::parse_rfc3339("2017-09-11T19:55:05Z").expect("valid")
+        );
         assert_eq!(b.events[0].code, 0);
     }
 

@@ -92,6 +92,9 @@ impl WireEvent<'_> {
     pub fn is_event(&self) -> bool {
         self.audit_id.is_some()
             && self.verb.is_some()
-            && (self.stage.is_some() || self.stage_ts.is_some() || self.timestamp.is_some() || self.received.is_some())
+            && (self.stage.is_some()
+                || self.stage_ts.is_some()
+                || self.timestamp.is_some()
+                || self.received.is_some())
     }
 }

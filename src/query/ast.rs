@@ -54,7 +54,10 @@ pub const FIELD_NAMES: &[(&str, Field)] = &[
 impl Field {
     pub fn parse(name: &str) -> Option<Field> {
         let lower = name.to_ascii_lowercase();
-        FIELD_NAMES.iter().find(|(n, _)| *n == lower).map(|&(_, f)| f)
+        FIELD_NAMES
+            .iter()
+            .find(|(n, _)| *n == lower)
+            .map(|&(_, f)| f)
     }
 }
 
@@ -113,23 +116,49 @@ pub enum Expr {
 }
 
 /// Preset names (SPEC §2), matched case-insensitively.
-pub const PRESETS: &[&str] = &["secrets", "denied", "exec", "humans", "writes", "rbac", "impersonated", "anonymous"];
+pub const PRESETS: &[&str] = &[
+    "secrets",
+    "denied",
+    "exec",
+    "humans",
+    "writes",
+    "rbac",
+    "impersonated",
+    "anonymous",
+];
 
 pub fn preset(name: &str) -> Option<Expr> {
     let s = |f, vals: &[&str]| Expr::Str(f, vals.iter().map(|v| Pattern::exact(v)).collect());
     let star = Pattern::from_parts(&[('*', true)]);
     Some(match name.to_ascii_lowercase().as_str() {
-        "secrets" => Expr::Resource(vec![ResPattern { resource: Pattern::exact("secrets"), sub: None }]),
-        "denied" => Expr::Any(vec![Expr::Code(vec![CodeCond::Is(401), CodeCond::Is(403)]), s(Field::Decision, &["forbid"])]),
+        "secrets" => Expr::Resource(vec![ResPattern {
+            resource: Pattern::exact("secrets"),
+            sub: None,
+        }]),
+        "denied" => Expr::Any(vec![
+            Expr::Code(vec![CodeCond::Is(401), CodeCond::Is(403)]),
+            s(Field::Decision, &["forbid"]),
+        ]),
         "exec" => s(Field::Subresource, &["exec", "attach", "portforward"]),
         "humans" => Expr::All(vec![
             Expr::Str(Field::User, vec![star]),
-            Expr::Not(Box::new(Expr::Str(Field::User, vec![Pattern::from_parts(&"system:*".chars().map(|c| (c, c == '*')).collect::<Vec<_>>())]))),
+            Expr::Not(Box::new(Expr::Str(
+                Field::User,
+                vec![Pattern::from_parts(
+                    &"system:*"
+                        .chars()
+                        .map(|c| (c, c == '*'))
+                        .collect::<Vec<_>>(),
+                )],
+            ))),
         ]),
         "writes" => s(Field::Verb, &crate::model::WRITE_VERBS),
         "rbac" => s(Field::ApiGroup, &["rbac.authorization.k8s.io"]),
         "impersonated" => Expr::Str(Field::As, vec![star]),
-        "anonymous" => Expr::Any(vec![s(Field::User, &["system:anonymous"]), s(Field::Group, &["system:unauthenticated"])]),
+        "anonymous" => Expr::Any(vec![
+            s(Field::User, &["system:anonymous"]),
+            s(Field::Group, &["system:unauthenticated"]),
+        ]),
         _ => return None,
     })
 }

@@ -13,7 +13,11 @@ pub struct FilterError {
 
 impl FilterError {
     pub fn at(span: Span, message: impl Into<String>) -> Self {
-        FilterError { column: span.column, len: span.len.max(1), message: message.into() }
+        FilterError {
+            column: span.column,
+            len: span.len.max(1),
+            message: message.into(),
+        }
     }
 }
 
@@ -41,7 +45,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -20,7 +20,9 @@ struct SymSet {
 impl SymSet {
     fn has(&self, s: Sym) -> bool {
         let i = s.idx();
-        self.bits.get(i >> 6).is_some_and(|w| w >> (i & 63) & 1 == 1)
+        self.bits
+            .get(i >> 6)
+            .is_some_and(|w| w >> (i & 63) & 1 == 1)
     }
 
     fn sync(&mut self, idx: &Index, patterns: &[Pattern]) {
@@ -51,6 +53,13 @@ enum SymField {
     Reason,
 }
 
+/// `resource:pods/exec`: the resource's set and, when given, the subresource's.
+#[derive(Debug)]
+struct ResNode {
+    resource: (Pattern, SymSet),
+    sub: Option<(Pattern, SymSet)>,
+}
+
 #[derive(Debug)]
 enum Node {
     All(Vec<Node>),
@@ -59,7 +68,7 @@ enum Node {
     Sym(SymField, Vec<Pattern>, SymSet),
     /// group (user.groups) or ip (sourceIPs): any element matches.
     List(bool, Vec<Pattern>, SymSet),
-    Res(Vec<(Pattern, SymSet, Option<(Pattern, SymSet)>)>),
+    Res(Vec<ResNode>),
     Code(Vec<CodeCond>),
     Stage(u8),
     Level(u8),
@@ -83,7 +92,13 @@ fn compile(e: &Expr) -> Node {
         Expr::Code(c) => Node::Code(c.clone()),
         Expr::Fuzzy(w) => Node::Fuzzy(w.clone()),
         Expr::Resource(pairs) => Node::Res(
-            pairs.iter().map(|p| (p.resource.clone(), SymSet::default(), p.sub.clone().map(|s| (s, SymSet::default())))).collect(),
+            pairs
+                .iter()
+                .map(|p| ResNode {
+                    resource: (p.resource.clone(), SymSet::default()),
+                    sub: p.sub.clone().map(|s| (s, SymSet::default())),
+                })
+                .collect(),
         ),
         Expr::Str(f, pats) => {
             let p = pats.clone();
@@ -114,7 +129,9 @@ fn compile(e: &Expr) -> Node {
 
 /// Which of the enum values 0..=4 (0 = unknown/absent) match.
 fn enum_mask(p: &[Pattern], name: impl Fn(u8) -> &'static str) -> u8 {
-    (0..=4u8).filter(|&v| p.iter().any(|p| p.matches(name(v)))).fold(0, |m, v| m | 1 << v)
+    (0..=4u8)
+        .filter(|&v| p.iter().any(|p| p.matches(name(v))))
+        .fold(0, |m, v| m | 1 << v)
 }
 
 impl Matcher {
@@ -128,7 +145,11 @@ impl Matcher {
             Node::Fuzzy(_) => has_fuzzy = true,
             _ => {}
         });
-        let mut m = Matcher { root, fuzzy: has_fuzzy.then(SkimMatcherV2::default), uses_raw };
+        let mut m = Matcher {
+            root,
+            fuzzy: has_fuzzy.then(SkimMatcherV2::default),
+            uses_raw,
+        };
         m.sync(idx);
         m
     }
@@ -157,11 +178,18 @@ impl Matcher {
             Node::List(groups, _, set) => {
                 let who = idx.who(e);
                 let items = idx.lists.get(if *groups { who.groups } else { who.ips });
-                if items.is_empty() { set.has(Sym::NONE) } else { items.iter().any(|&s| set.has(s)) }
+                if items.is_empty() {
+                    set.has(Sym::NONE)
+                } else {
+                    items.iter().any(|&s| set.has(s))
+                }
             }
             Node::Res(pairs) => {
                 let o = idx.obj(e);
-                pairs.iter().any(|(_, rs, sub)| rs.has(o.resource) && sub.as_ref().is_none_or(|(_, ss)| ss.has(o.subresource)))
+                pairs.iter().any(|p| {
+                    p.resource.1.has(o.resource)
+                        && p.sub.as_ref().is_none_or(|(_, ss)| ss.has(o.subresource))
+                })
             }
             Node::Code(conds) => conds.iter().any(|c| c.matches(e.code)),
             Node::Stage(mask) => mask >> (e.stage as u8) & 1 == 1,
@@ -171,12 +199,16 @@ impl Matcher {
                 p.iter().any(|p| p.matches(&id))
             }
             Node::Uri(p) => {
-                let uri = raw.field(e.input, e.offset, e.len, "requestURI").unwrap_or_default();
+                let uri = raw
+                    .field(e.input, e.offset, e.len, "requestURI")
+                    .unwrap_or_default();
                 p.iter().any(|p| p.matches(&uri))
             }
             Node::Fuzzy(word) => {
                 let line = summary_line(idx, e);
-                self.fuzzy.as_ref().is_some_and(|m| fuzzy_hit(m, &line, word))
+                self.fuzzy
+                    .as_ref()
+                    .is_some_and(|m| fuzzy_hit(m, &line, word))
             }
         }
     }
@@ -197,9 +229,9 @@ fn sync_node(n: &mut Node, idx: &Index) {
         Node::Not(x) => sync_node(x, idx),
         Node::Sym(_, p, set) | Node::List(_, p, set) => set.sync(idx, p),
         Node::Res(pairs) => {
-            for (rp, rs, sub) in pairs {
-                rs.sync(idx, std::slice::from_ref(rp));
-                if let Some((sp, ss)) = sub {
+            for p in pairs {
+                p.resource.1.sync(idx, std::slice::from_ref(&p.resource.0));
+                if let Some((sp, ss)) = &mut p.sub {
                     ss.sync(idx, std::slice::from_ref(sp));
                 }
             }
@@ -231,7 +263,8 @@ fn sym_of(idx: &Index, e: &EventRec, f: SymField) -> Sym {
 const FUZZY_MIN_PER_CHAR: i64 = 15;
 
 pub fn fuzzy_hit(m: &SkimMatcherV2, line: &str, word: &str) -> bool {
-    m.fuzzy_match(line, word).is_some_and(|score| score >= FUZZY_MIN_PER_CHAR * word.chars().count() as i64)
+    m.fuzzy_match(line, word)
+        .is_some_and(|score| score >= FUZZY_MIN_PER_CHAR * word.chars().count() as i64)
 }
 
 /// The one-line summary bare words are fuzzy-matched against:

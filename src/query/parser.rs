@@ -10,7 +10,10 @@ use crate::model::{Level, Stage};
 /// Parse one filter string into its terms (all must hold).
 pub fn parse(text: &str) -> Result<Vec<Expr>, FilterError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut lx = Lexer { chars: &chars, i: 0 };
+    let mut lx = Lexer {
+        chars: &chars,
+        i: 0,
+    };
     let mut terms = Vec::new();
     loop {
         while lx.peek().is_some_and(char::is_whitespace) {
@@ -50,7 +53,10 @@ impl Lexer<'_> {
     }
 
     fn span_from(&self, start: usize) -> Span {
-        Span { column: start + 1, len: self.i - start }
+        Span {
+            column: start + 1,
+            len: self.i - start,
+        }
     }
 
     fn term(&mut self) -> Result<Expr, FilterError> {
@@ -59,7 +65,10 @@ impl Lexer<'_> {
         if negated {
             self.i += 1;
             if self.peek().is_none_or(char::is_whitespace) {
-                return Err(FilterError::at(self.span_from(start), "a lone \"-\" negates nothing; write -field:value"));
+                return Err(FilterError::at(
+                    self.span_from(start),
+                    "a lone \"-\" negates nothing; write -field:value",
+                ));
             }
         }
         let expr = if self.peek() == Some('@') {
@@ -74,16 +83,25 @@ impl Lexer<'_> {
                     || format!(" (presets: @{})", ast::PRESETS.join(", @")),
                     |s| format!(" (did you mean \"@{s}\"?)"),
                 );
-                FilterError::at(self.span_from(start), format!("unknown preset \"@{name}\"{hint}"))
+                FilterError::at(
+                    self.span_from(start),
+                    format!("unknown preset \"@{name}\"{hint}"),
+                )
             })?
         } else {
             let word_at = self.i;
-            while self.peek().is_some_and(|c| !c.is_whitespace() && c != ':' && c != '"') {
+            while self
+                .peek()
+                .is_some_and(|c| !c.is_whitespace() && c != ':' && c != '"')
+            {
                 self.i += 1;
             }
             if self.peek() == Some(':') {
                 let name: String = self.chars[word_at..self.i].iter().collect();
-                let name_span = Span { column: word_at + 1, len: self.i - word_at };
+                let name_span = Span {
+                    column: word_at + 1,
+                    len: self.i - word_at,
+                };
                 self.i += 1;
                 let items = self.value()?;
                 field_term(&name, name_span, items, self.span_from(start))?
@@ -96,7 +114,11 @@ impl Lexer<'_> {
                 Expr::Fuzzy(item.text())
             }
         };
-        Ok(if negated { Expr::Not(Box::new(expr)) } else { expr })
+        Ok(if negated {
+            Expr::Not(Box::new(expr))
+        } else {
+            expr
+        })
     }
 
     /// Items separated by commas, up to whitespace outside quotes.
@@ -108,7 +130,13 @@ impl Lexer<'_> {
         }
         for it in &items {
             if it.parts.is_empty() && it.span.len == 0 {
-                return Err(FilterError::at(Span { column: it.span.column, len: 1 }, "empty value (write \"\" to match a missing field)"));
+                return Err(FilterError::at(
+                    Span {
+                        column: it.span.column,
+                        len: 1,
+                    },
+                    "empty value (write \"\" to match a missing field)",
+                ));
             }
         }
         Ok(items)
@@ -128,12 +156,22 @@ impl Lexer<'_> {
                 self.i += 1;
                 loop {
                     match self.peek() {
-                        None => return Err(FilterError::at(Span { column: quote_at + 1, len: self.i - quote_at }, "unterminated quote")),
+                        None => {
+                            return Err(FilterError::at(
+                                Span {
+                                    column: quote_at + 1,
+                                    len: self.i - quote_at,
+                                },
+                                "unterminated quote",
+                            ));
+                        }
                         Some('"') => {
                             self.i += 1;
                             break;
                         }
-                        Some('\\') if matches!(self.chars.get(self.i + 1), Some('"' | '\\' | '*')) => {
+                        Some('\\')
+                            if matches!(self.chars.get(self.i + 1), Some('"' | '\\' | '*')) =>
+                        {
                             parts.push((self.chars[self.i + 1], false));
                             self.i += 2;
                         }
@@ -148,18 +186,29 @@ impl Lexer<'_> {
                 self.i += 1;
             }
         }
-        Ok(Item { parts, span: self.span_from(start) })
+        Ok(Item {
+            parts,
+            span: self.span_from(start),
+        })
     }
 }
 
-fn field_term(name: &str, name_span: Span, items: Vec<Item>, term: Span) -> Result<Expr, FilterError> {
+fn field_term(
+    name: &str,
+    name_span: Span,
+    items: Vec<Item>,
+    term: Span,
+) -> Result<Expr, FilterError> {
     let Some(field) = Field::parse(name) else {
         let names = ast::FIELD_NAMES.iter().map(|(n, _)| *n);
         let hint = match suggest(name, names) {
             Some(s) => format!(" (did you mean \"{s}\"?)"),
             None => " (fields: user, group, as, verb, resource, sub, ns, name, apigroup, code, decision, reason, ip, agent, stage, level, auditid, uri)".into(),
         };
-        return Err(FilterError::at(name_span, format!("unknown field \"{name}\"{hint}")));
+        return Err(FilterError::at(
+            name_span,
+            format!("unknown field \"{name}\"{hint}"),
+        ));
     };
     let _ = term;
     Ok(match field {
@@ -167,10 +216,18 @@ fn field_term(name: &str, name_span: Span, items: Vec<Item>, term: Span) -> Resu
         Field::Resource => Expr::Resource(
             items
                 .iter()
-                .map(|it| match it.parts.iter().position(|&(c, w)| c == '/' && !w) {
-                    Some(i) => ResPattern { resource: Pattern::from_parts(&it.parts[..i]), sub: Some(Pattern::from_parts(&it.parts[i + 1..])) },
-                    None => ResPattern { resource: Pattern::from_parts(&it.parts), sub: None },
-                })
+                .map(
+                    |it| match it.parts.iter().position(|&(c, w)| c == '/' && !w) {
+                        Some(i) => ResPattern {
+                            resource: Pattern::from_parts(&it.parts[..i]),
+                            sub: Some(Pattern::from_parts(&it.parts[i + 1..])),
+                        },
+                        None => ResPattern {
+                            resource: Pattern::from_parts(&it.parts),
+                            sub: None,
+                        },
+                    },
+                )
                 .collect(),
         ),
         Field::Stage | Field::Level => {
@@ -182,14 +239,36 @@ fn field_term(name: &str, name_span: Span, items: Vec<Item>, term: Span) -> Resu
             for it in &items {
                 let text = it.text();
                 if !it.has_wildcard() && !text.is_empty() && !known.contains(&text.as_str()) {
-                    let what = if field == Field::Stage { "stage" } else { "level" };
-                    let hint = suggest(&text, known.iter().copied()).map_or_else(|| format!(" ({what}s: {})", known.join(", ")), |s| format!(" (did you mean \"{s}\"?)"));
-                    return Err(FilterError::at(it.span, format!("unknown {what} \"{text}\"{hint}")));
+                    let what = if field == Field::Stage {
+                        "stage"
+                    } else {
+                        "level"
+                    };
+                    let hint = suggest(&text, known.iter().copied()).map_or_else(
+                        || format!(" ({what}s: {})", known.join(", ")),
+                        |s| format!(" (did you mean \"{s}\"?)"),
+                    );
+                    return Err(FilterError::at(
+                        it.span,
+                        format!("unknown {what} \"{text}\"{hint}"),
+                    ));
                 }
             }
-            Expr::Str(field, items.iter().map(|it| Pattern::from_parts(&it.parts)).collect())
+            Expr::Str(
+                field,
+                items
+                    .iter()
+                    .map(|it| Pattern::from_parts(&it.parts))
+                    .collect(),
+            )
         }
-        _ => Expr::Str(field, items.iter().map(|it| Pattern::from_parts(&it.parts)).collect()),
+        _ => Expr::Str(
+            field,
+            items
+                .iter()
+                .map(|it| Pattern::from_parts(&it.parts))
+                .collect(),
+        ),
     })
 }
 
@@ -198,7 +277,12 @@ fn code_cond(it: &Item) -> Result<CodeCond, FilterError> {
     if text.is_empty() {
         return Ok(CodeCond::Absent);
     }
-    let bad = || FilterError::at(it.span, format!("\"{text}\" is not a status code (403), class (4xx) or comparison (>=400)"));
+    let bad = || {
+        FilterError::at(
+            it.span,
+            format!("\"{text}\" is not a status code (403), class (4xx) or comparison (>=400)"),
+        )
+    };
     let (cmp, rest) = if let Some(r) = text.strip_prefix(">=") {
         (Some(Cmp::Ge), r)
     } else if let Some(r) = text.strip_prefix("<=") {
@@ -213,7 +297,8 @@ fn code_cond(it: &Item) -> Result<CodeCond, FilterError> {
         (None, text.as_str())
     };
     let b = rest.as_bytes();
-    if cmp.is_none() && b.len() == 3 && b[0].is_ascii_digit() && b[1..].eq_ignore_ascii_case(b"xx") {
+    if cmp.is_none() && b.len() == 3 && b[0].is_ascii_digit() && b[1..].eq_ignore_ascii_case(b"xx")
+    {
         return Ok(CodeCond::Class((b[0] - b'0') as u16));
     }
     if rest.is_empty() || !rest.bytes().all(|c| c.is_ascii_digit()) || rest.len() > 5 {

@@ -12,7 +12,10 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn exact(s: &str) -> Self {
-        Pattern { pieces: vec![s.to_string()], wildcard: false }
+        Pattern {
+            pieces: vec![s.to_string()],
+            wildcard: false,
+        }
     }
 
     /// Build from segments of (text, wildcard-or-literal-star) as the lexer found them.
@@ -47,7 +50,10 @@ impl Pattern {
         }
         let first = &self.pieces[0];
         let last = &self.pieces[self.pieces.len() - 1];
-        if s.len() < first.len() + last.len() || !s.starts_with(first.as_str()) || !s.ends_with(last.as_str()) {
+        if s.len() < first.len() + last.len()
+            || !s.starts_with(first.as_str())
+            || !s.ends_with(last.as_str())
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];
@@ -80,7 +86,9 @@ mod tests {
         assert!(p("system:serviceaccount:*").matches("system:serviceaccount:kube-system:x"));
         assert!(!p("system:serviceaccount:*").matches("system:node:x"));
         assert!(p("*admin*").matches("cluster-admin"));
-        assert!(p("a*b*c").matches("abc") && p("a*b*c").matches("aXbYc") && !p("a*b*c").matches("acb"));
+        assert!(
+            p("a*b*c").matches("abc") && p("a*b*c").matches("aXbYc") && !p("a*b*c").matches("acb")
+        );
         assert!(p("*").matches("x") && !p("*").matches(""));
         assert!(p("").matches("") && !p("").matches("x"));
         assert!(p("ab*ab").matches("abab") && !p("ab*ab").matches("aba"));

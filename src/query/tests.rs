@@ -41,11 +41,21 @@ fn sel(filter: &str) -> Vec<usize> {
     let terms = parser::parse(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
     let m = Matcher::new(&terms, &idx);
     let s = select(&mut idx, &m, Window::default(), &mut raw);
-    s.events.iter().map(|&i| idx.audit_id(&idx.requests[idx.events[i as usize].req as usize])[34..].parse().expect("label")).collect()
+    s.events
+        .iter()
+        .map(|&i| {
+            idx.audit_id(&idx.requests[idx.events[i as usize].req as usize])[34..]
+                .parse()
+                .expect("label")
+        })
+        .collect()
 }
 
 fn err(filter: &str) -> String {
-    parser::parse(filter).err().map(|e| e.to_string()).unwrap_or_else(|| panic!("{filter} should fail"))
+    parser::parse(filter)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| panic!("{filter} should fail"))
 }
 
 #[test]
@@ -61,7 +71,10 @@ fn every_field() {
     assert_eq!(sel("apigroup:apps"), [3]);
     assert_eq!(sel("code:403"), [2]);
     assert_eq!(sel("decision:forbid"), [2]);
-    assert_eq!(sel("reason:\"RBAC: allowed by RoleBinding \\\"x/a\\\"\""), [1]);
+    assert_eq!(
+        sel("reason:\"RBAC: allowed by RoleBinding \\\"x/a\\\"\""),
+        [1]
+    );
     assert_eq!(sel("ip:192.168.1.1"), [2]);
     assert_eq!(sel("agent:curl/*"), [2]);
     assert_eq!(sel("stage:ResponseStarted"), [5, 7]);
@@ -77,8 +90,16 @@ fn aliases_and_case() {
     assert_eq!(sel("sub:exec"), sel("subresource:exec"));
     assert_eq!(sel("namespace:a"), sel("ns:a"));
     assert_eq!(sel("ua:zgrab/0.x"), [5]);
-    assert_eq!(sel("USER:alice Verb:get"), [1], "field names are case-insensitive");
-    assert_eq!(sel("user:Alice"), Vec::<usize>::new(), "values are case-sensitive");
+    assert_eq!(
+        sel("USER:alice Verb:get"),
+        [1],
+        "field names are case-insensitive"
+    );
+    assert_eq!(
+        sel("user:Alice"),
+        Vec::<usize>::new(),
+        "values are case-sensitive"
+    );
     assert_eq!(sel("@SECRETS"), [2], "presets are case-insensitive");
     assert_eq!(sel("stage:Response*"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
@@ -97,13 +118,20 @@ fn presets() {
 
 #[test]
 fn negation_lists_globs_quotes() {
-    assert_eq!(sel("-user:system:*"), [1, 2, 5, 7, 8, 9, 10], "a missing user is not system:*");
+    assert_eq!(
+        sel("-user:system:*"),
+        [1, 2, 5, 7, 8, 9, 10],
+        "a missing user is not system:*"
+    );
     assert_eq!(sel("-@humans"), [3, 4, 5, 6]);
     assert_eq!(sel("verb:create,update,patch,delete"), [3, 4, 7, 8, 10]);
     assert_eq!(sel("user:system:serviceaccount:*"), [3]);
     assert_eq!(sel("user:*:node:*"), [4]);
     assert_eq!(sel("user:\"dave smith\""), [8]);
-    assert_eq!(sel("reason:\"RBAC: allowed by ClusterRoleBinding \\\"a,b\\\"\""), [8]);
+    assert_eq!(
+        sel("reason:\"RBAC: allowed by ClusterRoleBinding \\\"a,b\\\"\""),
+        [8]
+    );
     assert_eq!(sel("user:alice,\"dave smith\""), [1, 8, 9, 10]);
     assert_eq!(sel("ns:\"\""), [2, 5, 6]);
     assert_eq!(sel("-ns:*"), [2, 5, 6]);
@@ -139,15 +167,42 @@ fn fuzzy_bare_words() {
 
 #[test]
 fn errors_point_at_the_term() {
-    assert_eq!(err("verb:get usr:alice"), "bad filter at column 10: unknown field \"usr\" (did you mean \"user\"?)");
-    assert_eq!(err("@secret"), "bad filter at column 1: unknown preset \"@secret\" (did you mean \"@secrets\"?)");
-    assert_eq!(err("code:4x"), "bad filter at column 6: \"4x\" is not a status code (403), class (4xx) or comparison (>=400)");
-    assert_eq!(err("code:>=4xx"), "bad filter at column 6: \">=4xx\" is not a status code (403), class (4xx) or comparison (>=400)");
-    assert_eq!(err("user:\"alice"), "bad filter at column 6: unterminated quote");
-    assert_eq!(err("user:"), "bad filter at column 6: empty value (write \"\" to match a missing field)");
-    assert_eq!(err("verb:get,,list"), "bad filter at column 10: empty value (write \"\" to match a missing field)");
-    assert_eq!(err("verb:get - user:x"), "bad filter at column 10: a lone \"-\" negates nothing; write -field:value");
-    assert_eq!(err("stage:ResponseCompleted"), "bad filter at column 7: unknown stage \"ResponseCompleted\" (did you mean \"ResponseComplete\"?)");
+    assert_eq!(
+        err("verb:get usr:alice"),
+        "bad filter at column 10: unknown field \"usr\" (did you mean \"user\"?)"
+    );
+    assert_eq!(
+        err("@secret"),
+        "bad filter at column 1: unknown preset \"@secret\" (did you mean \"@secrets\"?)"
+    );
+    assert_eq!(
+        err("code:4x"),
+        "bad filter at column 6: \"4x\" is not a status code (403), class (4xx) or comparison (>=400)"
+    );
+    assert_eq!(
+        err("code:>=4xx"),
+        "bad filter at column 6: \">=4xx\" is not a status code (403), class (4xx) or comparison (>=400)"
+    );
+    assert_eq!(
+        err("user:\"alice"),
+        "bad filter at column 6: unterminated quote"
+    );
+    assert_eq!(
+        err("user:"),
+        "bad filter at column 6: empty value (write \"\" to match a missing field)"
+    );
+    assert_eq!(
+        err("verb:get,,list"),
+        "bad filter at column 10: empty value (write \"\" to match a missing field)"
+    );
+    assert_eq!(
+        err("verb:get - user:x"),
+        "bad filter at column 10: a lone \"-\" negates nothing; write -field:value"
+    );
+    assert_eq!(
+        err("stage:ResponseCompleted"),
+        "bad filter at column 7: unknown stage \"ResponseCompleted\" (did you mean \"ResponseComplete\"?)"
+    );
     assert!(err("frobnicate:x").contains("(fields: user, group"));
     let e = parse_filters(&["verb:get".into(), "ns:a usr:x".into()]).expect_err("bad");
     assert_eq!(e.column, 6);
@@ -159,7 +214,10 @@ fn window_bounds() {
     let (mut idx, mut raw) = setup();
     let m = Matcher::new(&[], &idx);
     let t = |s| crate::model::time::parse_rfc3339(s);
-    let w = Window { from: t("2026-11-21T10:00:02Z"), to: t("2026-11-21T10:00:04Z") };
+    let w = Window {
+        from: t("2026-11-21T10:00:02Z"),
+        to: t("2026-11-21T10:00:04Z"),
+    };
     let s = select(&mut idx, &m, w, &mut raw);
     assert_eq!(s.events.len(), 2, "from inclusive, to exclusive");
 }

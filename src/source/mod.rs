@@ -58,33 +58,64 @@ pub enum SourceError {
     Spool { path: String, err: std::io::Error },
 }
 
-/// Open every named source. A directory contributes each of its files in
-/// rotation order; a file named twice (or reached twice) is read once.
-pub fn open(specs: &[SourceSpec]) -> Result<Vec<Input>, SourceError> {
+/// Opened inputs, and notes on what was left out.
+pub struct Opened {
+    pub inputs: Vec<Input>,
+    pub notes: Vec<String>,
+}
+
+/// Open every named source. A directory contributes each of its audit files
+/// in rotation order; a file named twice (or reached twice) is read once.
+pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for spec in specs {
         match spec {
             SourceSpec::Stdin => {
                 if seen.insert((u64::MAX, u64::MAX)) {
-                    out.push(Input { name: "stdin".into(), encoding: Encoding::Plain, size: None, file: None });
+                    out.push(Input {
+                        name: "stdin".into(),
+                        encoding: Encoding::Plain,
+                        size: None,
+                        file: None,
+                    });
                 }
             }
             SourceSpec::Path(p) if p.is_dir() => {
-                let files = dir::list(p).map_err(|err| SourceError::Dir { path: p.display().to_string(), err })?;
-                for f in files {
+                let listing = dir::list(p).map_err(|err| SourceError::Dir {
+                    path: p.display().to_string(),
+                    err,
+                })?;
+                for f in listing.files {
                     open_file(&f, &mut seen, &mut out)?;
+                }
+                if !listing.ignored.is_empty() {
+                    let n = listing.ignored.len();
+                    notes.push(format!(
+                        "ignored {n} file{} in {} whose name does not look like an audit log ({}); name it to read it",
+                        if n == 1 { "" } else { "s" },
+                        p.display(),
+                        listing.ignored.join(", ")
+                    ));
                 }
             }
             SourceSpec::Path(p) => open_file(p, &mut seen, &mut out)?,
         }
     }
-    Ok(out)
+    Ok(Opened { inputs: out, notes })
 }
 
-fn open_file(path: &Path, seen: &mut std::collections::HashSet<(u64, u64)>, out: &mut Vec<Input>) -> Result<(), SourceError> {
+fn open_file(
+    path: &Path,
+    seen: &mut std::collections::HashSet<(u64, u64)>,
+    out: &mut Vec<Input>,
+) -> Result<(), SourceError> {
     let name = path.display().to_string();
-    let open_err = |err| SourceError::Open { path: name.clone(), err };
+    let open_err = |err| SourceError::Open {
+        path: name.clone(),
+        err,
+    };
     let mut file = File::open(path).map_err(open_err)?;
     let meta = file.metadata().map_err(open_err)?;
     if !seen.insert(file_id(&meta)) {
@@ -94,12 +125,32 @@ fn open_file(path: &Path, seen: &mut std::collections::HashSet<(u64, u64)>, out:
     let n = read_prefix(&mut file, &mut magic).map_err(open_err)?;
     let encoding = match &magic[..n] {
         [0x1f, 0x8b, ..] => Encoding::Gzip,
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => return Err(SourceError::Compression { path: name, format: "zstd" }),
-        [0xfd, b'7', b'z', b'X', b'Z', 0] => return Err(SourceError::Compression { path: name, format: "xz" }),
-        [b'B', b'Z', b'h', ..] => return Err(SourceError::Compression { path: name, format: "bzip2" }),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => {
+            return Err(SourceError::Compression {
+                path: name,
+                format: "zstd",
+            });
+        }
+        [0xfd, b'7', b'z', b'X', b'Z', 0] => {
+            return Err(SourceError::Compression {
+                path: name,
+                format: "xz",
+            });
+        }
+        [b'B', b'Z', b'h', ..] => {
+            return Err(SourceError::Compression {
+                path: name,
+                format: "bzip2",
+            });
+        }
         _ => Encoding::Plain,
     };
-    out.push(Input { name, encoding, size: Some(meta.len()), file: Some(file) });
+    out.push(Input {
+        name,
+        encoding,
+        size: Some(meta.len()),
+        file: Some(file),
+    });
     Ok(())
 }
 
@@ -125,7 +176,11 @@ fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
 #[cfg(not(unix))]
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     // No inode numbers: fall back to size and mtime, good enough to spot a file named twice.
-    let t = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64);
+    let t = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
     (m.len(), t)
 }
 
@@ -166,7 +221,7 @@ pub struct Progress {
 
 /// What a running load tells its consumer.
 pub enum SourceMsg {
-    Batch(Batch),
+    Batch(Box<Batch>),
     Progress(Progress),
     /// The skipped records of one input, once its line numbers are known.
     Skipped(Vec<SkippedLine>),

@@ -1,6 +1,8 @@
 //! The load pipeline: one producer, N parse workers, one coordinator.
 
-use super::{Encoding, Input, LoadOptions, Progress, SkippedLine, SourceError, SourceMsg, raw::RawStore};
+use super::{
+    Encoding, Input, LoadOptions, Progress, SkippedLine, SourceError, SourceMsg, raw::RawStore,
+};
 use crate::parse::{Batch, Skip, frame, parse_chunk};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -22,9 +24,12 @@ struct Chunk {
 }
 
 enum Internal {
-    Parsed(Batch),
+    Parsed(Box<Batch>),
     /// The producer finished an input: how many chunks it cut.
-    InputRead { input: u32, chunks: u64 },
+    InputRead {
+        input: u32,
+        chunks: u64,
+    },
     Read(u64),
     Warning(String),
 }
@@ -37,13 +42,22 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
     for inp in &mut inputs {
         match (inp.encoding, inp.file.as_ref()) {
             (Encoding::Plain, Some(f)) => {
-                let f = f.try_clone().map_err(|err| SourceError::Open { path: inp.name.clone(), err })?;
+                let f = f.try_clone().map_err(|err| SourceError::Open {
+                    path: inp.name.clone(),
+                    err,
+                })?;
                 raw_files.push(Some(Arc::new(f)));
                 spools.push(None);
             }
             _ if opts.keep_raw => {
-                let f = tempfile::tempfile().map_err(|err| SourceError::Spool { path: inp.name.clone(), err })?;
-                let w = f.try_clone().map_err(|err| SourceError::Spool { path: inp.name.clone(), err })?;
+                let f = tempfile::tempfile().map_err(|err| SourceError::Spool {
+                    path: inp.name.clone(),
+                    err,
+                })?;
+                let w = f.try_clone().map_err(|err| SourceError::Spool {
+                    path: inp.name.clone(),
+                    err,
+                })?;
                 raw_files.push(Some(Arc::new(f)));
                 spools.push(Some(w));
             }
@@ -71,15 +85,25 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
     {
         let int_tx = int_tx.clone();
         let chunk_size = opts.chunk_size.max(1 << 16);
-        std::thread::spawn(move || produce(inputs, spools, chunk_size, &work_tx, &pool_rx, &int_tx));
+        std::thread::spawn(move || {
+            produce(inputs, spools, chunk_size, &work_tx, &pool_rx, &int_tx)
+        });
     }
     drop(int_tx);
     let n_inputs = names.len();
     std::thread::spawn(move || coordinate(n_inputs, total, &int_rx, &out_tx));
-    Ok(Loading { rx: out_rx, raw: Arc::new(RawStore::new(raw_files)), names })
+    Ok(Loading {
+        rx: out_rx,
+        raw: Arc::new(RawStore::new(raw_files)),
+        names,
+    })
 }
 
-fn worker(work: &std::sync::Mutex<Receiver<Chunk>>, out: &SyncSender<Internal>, pool: &SyncSender<Vec<u8>>) {
+fn worker(
+    work: &std::sync::Mutex<Receiver<Chunk>>,
+    out: &SyncSender<Internal>,
+    pool: &SyncSender<Vec<u8>>,
+) {
     loop {
         let chunk = match work.lock() {
             Ok(rx) => match rx.recv() {
@@ -92,27 +116,47 @@ fn worker(work: &std::sync::Mutex<Receiver<Chunk>>, out: &SyncSender<Internal>, 
         batch.lines = parse_chunk(&chunk.data, chunk.base, &mut batch);
         batch.bytes = chunk.data.len() as u64;
         let _ = pool.try_send(chunk.data);
-        if out.send(Internal::Parsed(batch)).is_err() {
+        if out.send(Internal::Parsed(Box::new(batch))).is_err() {
             return;
         }
     }
 }
 
-fn produce(inputs: Vec<Input>, spools: Vec<Option<File>>, chunk_size: usize, work: &SyncSender<Chunk>, pool: &Receiver<Vec<u8>>, int: &SyncSender<Internal>) {
+fn produce(
+    inputs: Vec<Input>,
+    spools: Vec<Option<File>>,
+    chunk_size: usize,
+    work: &SyncSender<Chunk>,
+    pool: &Receiver<Vec<u8>>,
+    int: &SyncSender<Internal>,
+) {
     for (i, (inp, spool)) in inputs.into_iter().zip(spools).enumerate() {
         let input = i as u32;
         let name = inp.name.clone();
         let reader: Box<dyn Read> = match (inp.file, inp.encoding) {
-            (Some(f), Encoding::Plain) => Box::new(Counting { inner: f, int: int.clone() }),
+            (Some(f), Encoding::Plain) => Box::new(Counting {
+                inner: f,
+                int: int.clone(),
+            }),
             (Some(f), Encoding::Gzip) => {
-                let counted = Counting { inner: f, int: int.clone() };
-                Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 20, counted)))
+                let counted = Counting {
+                    inner: f,
+                    int: int.clone(),
+                };
+                Box::new(flate2::read::MultiGzDecoder::new(
+                    std::io::BufReader::with_capacity(1 << 20, counted),
+                ))
             }
-            (None, _) => Box::new(Counting { inner: std::io::stdin().lock(), int: int.clone() }),
+            (None, _) => Box::new(Counting {
+                inner: std::io::stdin().lock(),
+                int: int.clone(),
+            }),
         };
         let (chunks, err) = cut(reader, spool, input, chunk_size, work, pool);
         if let Some(e) = err {
-            let _ = int.send(Internal::Warning(format!("{name}: read stopped after an error ({e}); the events before it are kept")));
+            let _ = int.send(Internal::Warning(format!(
+                "{name}: read stopped after an error ({e}); the events before it are kept"
+            )));
         }
         if int.send(Internal::InputRead { input, chunks }).is_err() {
             return;
@@ -136,7 +180,14 @@ impl<R: Read> Read for Counting<R> {
 
 /// Read a stream into chunks cut where a record can start; returns how many
 /// chunks were sent and the error that ended the stream early, if any.
-fn cut(mut r: Box<dyn Read>, mut spool: Option<File>, input: u32, chunk_size: usize, work: &SyncSender<Chunk>, pool: &Receiver<Vec<u8>>) -> (u64, Option<std::io::Error>) {
+fn cut(
+    mut r: Box<dyn Read>,
+    mut spool: Option<File>,
+    input: u32,
+    chunk_size: usize,
+    work: &SyncSender<Chunk>,
+    pool: &Receiver<Vec<u8>>,
+) -> (u64, Option<std::io::Error>) {
     let mut carry: Vec<u8> = Vec::new();
     let mut base: u64 = 0;
     let mut idx: u64 = 0;
@@ -192,7 +243,15 @@ fn cut(mut r: Box<dyn Read>, mut spool: Option<File>, input: u32, chunk_size: us
         buf.truncate(cut_at);
         let len = buf.len() as u64;
         if !buf.is_empty() {
-            if work.send(Chunk { input, idx, base, data: buf }).is_err() {
+            if work
+                .send(Chunk {
+                    input,
+                    idx,
+                    base,
+                    data: buf,
+                })
+                .is_err()
+            {
                 return (idx, error);
             }
             idx += 1;
@@ -206,7 +265,11 @@ fn cut(mut r: Box<dyn Read>, mut spool: Option<File>, input: u32, chunk_size: us
 
 /// Fill `buf`; an error after some bytes were read is handed back in `late`
 /// so those bytes are still parsed.
-fn read_full(r: &mut dyn Read, buf: &mut [u8], late: &mut Option<std::io::Error>) -> std::io::Result<usize> {
+fn read_full(
+    r: &mut dyn Read,
+    buf: &mut [u8],
+    late: &mut Option<std::io::Error>,
+) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
@@ -235,7 +298,10 @@ struct InputLines {
 
 fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncSender<SourceMsg>) {
     let mut lines: Vec<InputLines> = (0..n_inputs).map(|_| InputLines::default()).collect();
-    let mut progress = Progress { bytes_total: total, ..Progress::default() };
+    let mut progress = Progress {
+        bytes_total: total,
+        ..Progress::default()
+    };
     let mut last_sent = 0u64;
     for msg in int.iter() {
         let finished = match msg {
@@ -285,7 +351,11 @@ fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncS
                 let mut skipped: Vec<SkippedLine> = st
                     .skips
                     .drain(..)
-                    .map(|(c, s)| SkippedLine { input: input as u32, line: starts[c as usize] + s.line + 1, reason: s.reason })
+                    .map(|(c, s)| SkippedLine {
+                        input: input as u32,
+                        line: starts[c as usize] + s.line + 1,
+                        reason: s.reason,
+                    })
                     .collect();
                 skipped.sort_by_key(|s| s.line);
                 st.chunks = None;

@@ -16,9 +16,17 @@ impl RawStore {
     }
 
     /// Read `len` bytes at `offset` of an input's (decompressed) stream.
-    pub fn read(&self, input: u32, offset: u64, len: u32, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    pub fn read(
+        &self,
+        input: u32,
+        offset: u64,
+        len: u32,
+        buf: &mut Vec<u8>,
+    ) -> std::io::Result<()> {
         let Some(Some(f)) = self.files.get(input as usize) else {
-            return Err(std::io::Error::other("the raw text of this input was not kept"));
+            return Err(std::io::Error::other(
+                "the raw text of this input was not kept",
+            ));
         };
         buf.clear();
         buf.resize(len as usize, 0);
@@ -27,7 +35,12 @@ impl RawStore {
 
     /// A reader that serves many reads in ascending offset order from large blocks.
     pub fn reader(&self) -> BlockReader<'_> {
-        BlockReader { store: self, input: u32::MAX, start: 0, block: Vec::new() }
+        BlockReader {
+            store: self,
+            input: u32::MAX,
+            start: 0,
+            block: Vec::new(),
+        }
     }
 }
 
@@ -45,10 +58,14 @@ pub struct BlockReader<'a> {
 impl BlockReader<'_> {
     pub fn get(&mut self, input: u32, offset: u64, len: u32) -> std::io::Result<&[u8]> {
         let end = offset + len as u64;
-        let hit = input == self.input && offset >= self.start && end <= self.start + self.block.len() as u64;
+        let hit = input == self.input
+            && offset >= self.start
+            && end <= self.start + self.block.len() as u64;
         if !hit {
             let Some(Some(f)) = self.store.files.get(input as usize) else {
-                return Err(std::io::Error::other("the raw text of this input was not kept"));
+                return Err(std::io::Error::other(
+                    "the raw text of this input was not kept",
+                ));
             };
             let want = (len as usize).max(BLOCK);
             self.block.resize(want, 0);
@@ -57,7 +74,10 @@ impl BlockReader<'_> {
             self.input = input;
             self.start = offset;
             if n < len as usize {
-                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the input file is shorter than when it was read"));
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the input file is shorter than when it was read",
+                ));
             }
         }
         let s = (offset - self.start) as usize;

@@ -1,0 +1,88 @@
+//! Raw command-line arguments (clap derive). Nothing here is validated beyond
+//! its shape; `config` turns it into a `Config`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kaudit",
+    version,
+    about = "Investigate Kubernetes audit logs: who did what, to which object, when.",
+    after_help = "Run `kaudit demo` to try it on a bundled incident. Filter language: docs/filters.md.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Totals, top users, top objects, verbs, codes, findings
+    Summary(QueryArgs),
+    /// Matching events, in time order
+    Events(QueryArgs),
+    /// Requests grouped by user
+    Users(QueryArgs),
+    /// Requests grouped by object
+    Objects(QueryArgs),
+    /// The bundled demo incident (--write FILE: write it as JSON lines instead)
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct QueryArgs {
+    /// Filter expression (repeatable; all must hold), e.g. '@secrets -user:system:*'
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub filter: Vec<String>,
+    /// Only events of the last DURATION (15m, 6h, 2d), counted back from now
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only events at or after TIME (RFC3339)
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Only events before TIME (RFC3339, exclusive)
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Output format (default: table on a terminal, else jsonl for events and json for the rest)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Show secret payloads as they are instead of "<redacted>"
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Parser threads (default: one per core)
+    #[arg(long, hide = true)]
+    pub workers: Option<usize>,
+    /// Audit log files (plain or gzip), directories, or - for standard input
+    #[arg(value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct DemoArgs {
+    /// Write the demo log as JSON lines to FILE (- for standard output)
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Number of events to generate
+    #[arg(long, value_name = "N", default_value_t = crate::demo::DemoOptions::default().events)]
+    pub events: usize,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, hide = true, default_value_t = crate::demo::DemoOptions::default().seed)]
+    pub seed: u64,
+    /// Output format of the summary
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}

@@ -1,0 +1,65 @@
+//! `kaudit demo`: the bundled incident. Until the TUI exists it prints the
+//! summary; `--write FILE` writes the log as JSON lines instead.
+
+use super::RunError;
+use crate::config::DemoConfig;
+use crate::demo::{DemoOptions, write_demo};
+use crate::source::SourceSpec;
+use std::io::{BufWriter, Write};
+
+pub fn run(cfg: &DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), RunError> {
+    let opts = DemoOptions {
+        events: cfg.events,
+        seed: cfg.seed,
+    };
+    match &cfg.write {
+        Some(p) if p.as_os_str() == "-" => {
+            write_demo(&opts, out)?;
+            Ok(out.flush()?)
+        }
+        Some(path) => {
+            if path.exists() && !cfg.force {
+                return Err(RunError::Other(format!(
+                    "{} exists; pass --force to replace it",
+                    path.display()
+                )));
+            }
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            // Written beside the target and renamed, so a failure leaves no half file.
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .map_err(|e| RunError::Other(format!("cannot write in {}: {e}", dir.display())))?;
+            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+            let stats = write_demo(&opts, &mut w)?;
+            w.flush()?;
+            drop(w);
+            tmp.persist(path).map_err(|e| {
+                RunError::Other(format!("cannot write {}: {}", path.display(), e.error))
+            })?;
+            writeln!(
+                err,
+                "kaudit: wrote {} events ({} → {}) to {}",
+                stats.events,
+                stats.first,
+                stats.last,
+                path.display()
+            )?;
+            Ok(())
+        }
+        None => {
+            let tmp = tempfile::NamedTempFile::new()
+                .map_err(|e| RunError::Other(format!("cannot create a temporary file: {e}")))?;
+            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+            write_demo(&opts, &mut w)?;
+            w.flush()?;
+            drop(w);
+            let mut summary = cfg
+                .summary
+                .clone_for(vec![SourceSpec::Path(tmp.path().to_path_buf())]);
+            summary.workers = None;
+            super::run_query(&summary, out, err)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The command-line frontend: each command loads its sources into an index,
+//! selects with the filter, and prints with one of the output formats.
+
+pub mod demo;
+mod events;
+mod groups;
+pub mod output;
+mod summary;
+
+use crate::config::{Action, QueryConfig};
+use crate::index::Index;
+use crate::model::text::sanitize;
+use crate::query::{Matcher, select};
+use crate::source::{self, LoadOptions, RawStore, SourceError, SourceMsg, SourceSpec};
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+
+/// A failure while running (exit code 1), or the output pipe closing (exit 0).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Inputs loaded into an index, with their raw text reachable.
+pub struct Loaded {
+    pub index: Index,
+    pub raw: Arc<RawStore>,
+    pub names: Vec<String>,
+}
+
+/// Load every source to the end. On a terminal, a progress line on stderr.
+pub fn load(specs: &[SourceSpec], opts: LoadOptions) -> Result<Loaded, RunError> {
+    let opened = source::open(specs)?;
+    let loading = source::start(opened.inputs, opts)?;
+    let mut index = Index::new();
+    index.warnings.extend(opened.notes);
+    let show = io::stderr().is_terminal();
+    let mut shown = false;
+    for msg in loading.rx.iter() {
+        match msg {
+            SourceMsg::Batch(b) => index.apply(*b),
+            SourceMsg::Skipped(s) => index.skipped.extend(s),
+            SourceMsg::Warning(w) => index.warnings.push(w),
+            SourceMsg::Progress(p) if show && p.bytes_total >= 64 << 20 => {
+                let pct = p.bytes_read * 100 / p.bytes_total.max(1);
+                eprint!(
+                    "\rkaudit: loading {pct:>3}% ({} events)\x1b[K",
+                    output::thousands(p.events)
+                );
+                shown = true;
+            }
+            SourceMsg::Progress(_) => {}
+            SourceMsg::Done => break,
+        }
+    }
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+    Ok(Loaded {
+        index,
+        raw: loading.raw,
+        names: loading.names,
+    })
+}
+
+pub fn run_query(
+    cfg: &QueryConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), RunError> {
+    let mut opts = LoadOptions::default();
+    if let Some(w) = cfg.workers {
+        opts.workers = w;
+    }
+    let matcher_needs_raw = crate::query::Matcher::new(&cfg.terms, &Index::new()).uses_raw();
+    opts.keep_raw = cfg.action == Action::Events || matcher_needs_raw;
+    let mut loaded = load(&cfg.sources, opts)?;
+    let matcher = Matcher::new(&cfg.terms, &loaded.index);
+    let raw = loaded.raw.clone();
+    let mut reader = raw.reader();
+    let sel = select(&mut loaded.index, &matcher, cfg.window, &mut reader);
+    let result = match cfg.action {
+        Action::Summary => summary::write(cfg, &loaded.index, &sel, out),
+        Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),
+        Action::Users => groups::write_users(cfg, &loaded.index, &sel, out),
+        Action::Objects => groups::write_objects(cfg, &loaded.index, &sel, out),
+    };
+    let flushed = result.and_then(|()| out.flush());
+    report(&loaded, err)?;
+    flushed.map_err(RunError::Io)
+}
+
+/// After the output: what was skipped and what could not be read, on stderr.
+pub fn report(loaded: &Loaded, err: &mut dyn Write) -> io::Result<()> {
+    let idx = &loaded.index;
+    let name = |i: u32| {
+        loaded
+            .names
+            .get(i as usize)
+            .map_or("?".to_string(), |n| sanitize(n).into_owned())
+    };
+    let places = |list: &[&crate::source::SkippedLine]| {
+        let mut p: Vec<String> = list
+            .iter()
+            .take(5)
+            .map(|s| format!("{}:{}", name(s.input), s.line))
+            .collect();
+        if list.len() > 5 {
+            p.push("...".into());
+        }
+        p.join(", ")
+    };
+    let (bad, other): (Vec<_>, Vec<_>) = idx.skipped.iter().partition(|s| s.reason.is_malformed());
+    if !bad.is_empty() {
+        let n = bad.len();
+        writeln!(
+            err,
+            "kaudit: skipped {n} malformed line{} ({})",
+            if n == 1 { "" } else { "s" },
+            places(&bad)
+        )?;
+    }
+    if !other.is_empty() {
+        // Grouped by what they look like, so an AKS or GKE export says so.
+        let mut kinds: Vec<(&str, Vec<&crate::source::SkippedLine>)> = Vec::new();
+        for s in &other {
+            let what = match &s.reason {
+                crate::parse::SkipReason::NotAnEvent(w) => *w,
+                _ => "not an audit event",
+            };
+            match kinds.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, v)) => v.push(s),
+                None => kinds.push((what, vec![s])),
+            }
+        }
+        let n = other.len();
+        let detail: Vec<String> = kinds
+            .iter()
+            .map(|(what, list)| format!("{what}: {}", places(list)))
+            .collect();
+        let head = if n == 1 {
+            "1 record that is not an audit event".to_string()
+        } else {
+            format!("{n} records that are not audit events")
+        };
+        writeln!(err, "kaudit: skipped {head} ({})", detail.join("; "))?;
+    }
+    for w in &idx.warnings {
+        writeln!(err, "kaudit: {}", sanitize(w))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! Output helpers shared by the commands: tables that fit the terminal,
+//! RFC 4180 CSV, and JSON time formatting.
+
+use crate::model::Nanos;
+use crate::model::text::{sanitize, truncate, truncate_middle, width};
+use crate::model::time::{format_micros, format_short};
+use std::io::{self, Write};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A column: header, alignment, whether it may shrink to fit, and whether a
+/// cut keeps the end of the text (names) or only its start.
+pub struct Col {
+    pub header: &'static str,
+    pub align: Align,
+    pub flex: bool,
+    pub keep_end: bool,
+}
+
+impl Col {
+    pub fn text(header: &'static str) -> Col {
+        Col {
+            header,
+            align: Align::Left,
+            flex: true,
+            keep_end: false,
+        }
+    }
+    /// A name whose tail matters: cut in the middle.
+    pub fn name(header: &'static str) -> Col {
+        Col {
+            keep_end: true,
+            ..Col::text(header)
+        }
+    }
+    pub fn fixed(header: &'static str) -> Col {
+        Col {
+            header,
+            align: Align::Left,
+            flex: false,
+            keep_end: false,
+        }
+    }
+    pub fn num(header: &'static str) -> Col {
+        Col {
+            header,
+            align: Align::Right,
+            flex: false,
+            keep_end: false,
+        }
+    }
+}
+
+/// Rows are collected, then laid out once: fixed columns at their widest,
+/// flexible ones share what is left of `width`, cut with `…`.
+pub struct Table {
+    cols: Vec<Col>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(cols: Vec<Col>) -> Self {
+        Table {
+            cols,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Add a row; every cell is sanitized here, so callers pass raw values.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| sanitize(&c).into_owned())
+                .collect(),
+        );
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn write(&self, out: &mut dyn Write, total: usize) -> io::Result<()> {
+        let n = self.cols.len();
+        let natural: Vec<usize> = (0..n)
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .map(|r| width_of(r, i))
+                    .max()
+                    .unwrap_or(0)
+                    .max(self.cols[i].header.len())
+            })
+            .collect();
+        let mut widths = natural.clone();
+        let gaps = n.saturating_sub(1) * 2;
+        let fixed: usize = (0..n)
+            .filter(|&i| !self.cols[i].flex)
+            .map(|i| natural[i])
+            .sum();
+        let flex: Vec<usize> = (0..n).filter(|&i| self.cols[i].flex).collect();
+        let mut room = total.saturating_sub(fixed + gaps);
+        // Give each flexible column its need or a fair share, narrowest first.
+        let mut order = flex.clone();
+        order.sort_by_key(|&i| natural[i]);
+        for (k, &i) in order.iter().enumerate() {
+            let share = room / (order.len() - k);
+            widths[i] = natural[i].min(share.max(self.cols[i].header.len()));
+            room = room.saturating_sub(widths[i]);
+        }
+        let line = |cells: &mut dyn Iterator<Item = String>| -> String {
+            let mut s = String::new();
+            for (i, c) in cells.enumerate() {
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                let c = if self.cols[i].keep_end {
+                    truncate_middle(&c, widths[i])
+                } else {
+                    truncate(&c, widths[i])
+                }
+                .into_owned();
+                let pad = widths[i].saturating_sub(width(&c));
+                match self.cols[i].align {
+                    Align::Left if i + 1 < n => s.push_str(&format!("{c}{}", " ".repeat(pad))),
+                    Align::Left => s.push_str(&c),
+                    Align::Right => s.push_str(&format!("{}{c}", " ".repeat(pad))),
+                }
+            }
+            s.trim_end().to_string()
+        };
+        writeln!(
+            out,
+            "{}",
+            line(&mut self.cols.iter().map(|c| c.header.to_string()))
+        )?;
+        for r in &self.rows {
+            writeln!(out, "{}", line(&mut r.iter().cloned()))?;
+        }
+        Ok(())
+    }
+}
+
+fn width_of(r: &[String], i: usize) -> usize {
+    r.get(i).map_or(0, |c| width(c))
+}
+
+/// One CSV record (RFC 4180). Cells a spreadsheet would run as a formula
+/// (leading `=`, `+`, `-`, `@`) get a leading `'`; terminal-unsafe characters
+/// are escaped.
+pub fn csv_row(out: &mut dyn Write, cells: &[&str]) -> io::Result<()> {
+    let mut line = String::new();
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let c = sanitize(c);
+        let c = if c.starts_with(['=', '+', '-', '@']) {
+            format!("'{c}")
+        } else {
+            c.into_owned()
+        };
+        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+            line.push('"');
+            line.push_str(&c.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&c);
+        }
+    }
+    line.push_str("\r\n");
+    out.write_all(line.as_bytes())
+}
+
+/// RFC 3339 with microseconds, or null for an empty group.
+pub fn json_time(t: Nanos) -> serde_json::Value {
+    if t == Nanos::MAX || t == Nanos::MIN {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::String(format_micros(t))
+    }
+}
+
+/// `11-21 10:42:07` for tables (the year is in the summary); `-` when unknown.
+pub fn table_time(t: Nanos) -> String {
+    if t == Nanos::MAX || t == Nanos::MIN {
+        "-".into()
+    } else {
+        format_short(t)[5..].to_string()
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting_and_formulas() {
+        let mut out = Vec::new();
+        csv_row(
+            &mut out,
+            &["a", "b,c", "say \"hi\"", "=1+1", "-c", "\x1b[2J"],
+        )
+        .expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "a,\"b,c\",\"say \"\"hi\"\"\",'=1+1,'-c,\\x1b[2J\r\n"
+        );
+    }
+
+    #[test]
+    fn table_fits_the_width() {
+        let mut t = Table::new(vec![
+            Col::text("USER"),
+            Col::num("REQS"),
+            Col::text("AGENT"),
+        ]);
+        t.row(vec![
+            "a-very-long-user-name@example.com".into(),
+            "12".into(),
+            "kubectl/v1.31.2 (darwin/arm64) kubernetes/abcdef".into(),
+        ]);
+        t.row(vec!["bob".into(), "1234".into(), "curl\x1b[31m".into()]);
+        let mut out = Vec::new();
+        t.write(&mut out, 40).expect("write");
+        let text = String::from_utf8(out).expect("utf8");
+        for l in text.lines() {
+            assert!(l.chars().count() <= 40, "{l:?}");
+        }
+        assert!(
+            text.contains("\\x1b[31m") && !text.contains('\x1b'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+    }
+}

@@ -1,0 +1,341 @@
+//! Raw arguments → a validated `Config`: filters compiled, times resolved,
+//! sources named, format chosen. After this, nothing reads argv or the environment.
+
+use crate::cli::{self, Format, QueryArgs};
+use crate::model::time::{Nanos, parse_duration, parse_rfc3339};
+use crate::query::{self, Expr, FilterError, Window};
+use crate::source::SourceSpec;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// A problem with how kaudit was called (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    #[error("{0}")]
+    Other(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Summary,
+    Events,
+    Users,
+    Objects,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Action::Summary => "summary",
+            Action::Events => "events",
+            Action::Users => "users",
+            Action::Objects => "objects",
+        }
+    }
+
+    fn formats(self) -> &'static [Format] {
+        match self {
+            Action::Summary => &[Format::Table, Format::Json],
+            Action::Events | Action::Users | Action::Objects => {
+                &[Format::Table, Format::Json, Format::Jsonl, Format::Csv]
+            }
+        }
+    }
+}
+
+/// Everything a query command needs.
+#[derive(Debug)]
+pub struct QueryConfig {
+    pub action: Action,
+    pub terms: Vec<Expr>,
+    pub window: Window,
+    pub format: Format,
+    pub redact: bool,
+    pub sources: Vec<SourceSpec>,
+    pub workers: Option<usize>,
+    /// Output columns for tables.
+    pub width: usize,
+    /// Escape terminal-unsafe characters even in machine formats.
+    pub stdout_is_terminal: bool,
+}
+
+impl QueryConfig {
+    /// The same query over other sources (the demo's generated file).
+    pub fn clone_for(&self, sources: Vec<SourceSpec>) -> QueryConfig {
+        QueryConfig {
+            action: self.action,
+            terms: self.terms.clone(),
+            window: self.window,
+            format: self.format,
+            redact: self.redact,
+            sources,
+            workers: self.workers,
+            width: self.width,
+            stdout_is_terminal: self.stdout_is_terminal,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct DemoConfig {
+    pub write: Option<PathBuf>,
+    pub events: usize,
+    pub seed: u64,
+    pub force: bool,
+    pub summary: QueryConfig,
+}
+
+#[derive(Debug)]
+pub enum Config {
+    Query(QueryConfig),
+    Demo(DemoConfig),
+}
+
+/// What `config` needs to know about the process, passed in so tests can fake it.
+#[derive(Debug, Clone, Copy)]
+pub struct Env {
+    pub now: Nanos,
+    pub stdin_is_terminal: bool,
+    pub stdout_is_terminal: bool,
+    pub width: usize,
+}
+
+impl Env {
+    pub fn detect() -> Self {
+        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80);
+        Env {
+            now,
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            width,
+        }
+    }
+}
+
+pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
+    match cli.command {
+        // Until the TUI exists, `kaudit SOURCE…` answers with the summary.
+        None => query_config(Action::Summary, cli.query, env).map(Config::Query),
+        Some(cli::Command::Summary(q)) => query_config(Action::Summary, q, env).map(Config::Query),
+        Some(cli::Command::Events(q)) => query_config(Action::Events, q, env).map(Config::Query),
+        Some(cli::Command::Users(q)) => query_config(Action::Users, q, env).map(Config::Query),
+        Some(cli::Command::Objects(q)) => query_config(Action::Objects, q, env).map(Config::Query),
+        Some(cli::Command::Demo(d)) => {
+            if d.events < crate::demo::MIN_EVENTS {
+                return Err(UsageError::Other(format!(
+                    "--events must be at least {} to hold the whole story",
+                    crate::demo::MIN_EVENTS
+                )));
+            }
+            let q = QueryArgs {
+                format: d.format,
+                sources: vec!["-".into()],
+                ..QueryArgs::default()
+            };
+            let mut summary = query_config(Action::Summary, q, env)?;
+            summary.sources.clear();
+            Ok(Config::Demo(DemoConfig {
+                write: d.write,
+                events: d.events,
+                seed: d.seed,
+                force: d.force,
+                summary,
+            }))
+        }
+    }
+}
+
+fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, UsageError> {
+    let terms = query::parse_filters(&q.filter)?;
+    let window = window(&q, env.now)?;
+    let format = match q.format {
+        Some(f) if !action.formats().contains(&f) => {
+            let names: Vec<String> = action
+                .formats()
+                .iter()
+                .map(|f| format!("{f:?}").to_lowercase())
+                .collect();
+            return Err(UsageError::Other(
+                format!(
+                    "{} does not write {:?}; choose one of {}",
+                    action.name(),
+                    f,
+                    names.join(", ")
+                )
+                .to_lowercase(),
+            ));
+        }
+        Some(f) => f,
+        None if env.stdout_is_terminal => Format::Table,
+        None if action == Action::Events => Format::Jsonl,
+        None => Format::Json,
+    };
+    let mut sources: Vec<SourceSpec> = q
+        .sources
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                SourceSpec::Stdin
+            } else {
+                SourceSpec::Path(p.clone())
+            }
+        })
+        .collect();
+    if sources.is_empty() {
+        if env.stdin_is_terminal {
+            return Err(UsageError::Other("no input: name audit log files or directories, or - for standard input (try `kaudit demo`)".into()));
+        }
+        sources.push(SourceSpec::Stdin);
+    }
+    if q.workers == Some(0) {
+        return Err(UsageError::Other("--workers must be at least 1".into()));
+    }
+    Ok(QueryConfig {
+        action,
+        terms,
+        window,
+        format,
+        redact: !q.no_redact,
+        sources,
+        workers: q.workers,
+        width: env.width.max(40),
+        stdout_is_terminal: env.stdout_is_terminal,
+    })
+}
+
+fn window(q: &QueryArgs, now: Nanos) -> Result<Window, UsageError> {
+    let time = |flag: &str, s: &str| {
+        // A bare date means its midnight, UTC.
+        let full = if s.len() == 10 {
+            format!("{s}T00:00:00Z")
+        } else {
+            s.to_string()
+        };
+        parse_rfc3339(&full).ok_or_else(|| {
+            UsageError::Other(format!(
+                "bad time for {flag}: {s:?} (use RFC3339, like 2026-11-21T10:42:07Z)"
+            ))
+        })
+    };
+    let mut w = Window::default();
+    if let Some(s) = &q.since {
+        if q.from.is_some() {
+            return Err(UsageError::Other("give --since or --from, not both".into()));
+        }
+        let d = parse_duration(s).ok_or_else(|| {
+            UsageError::Other(format!("bad duration for --since: {s:?} (use 15m, 6h, 2d)"))
+        })?;
+        w.from = Some(now - d);
+    }
+    if let Some(s) = &q.from {
+        w.from = Some(time("--from", s)?);
+    }
+    if let Some(s) = &q.to {
+        w.to = Some(time("--to", s)?);
+    }
+    if let (Some(f), Some(t)) = (w.from, w.to) {
+        if f >= t {
+            return Err(UsageError::Other(
+                "the window is empty: --from must be before --to".into(),
+            ));
+        }
+    }
+    Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn env() -> Env {
+        Env {
+            now: parse_rfc3339("2026-11-21T12:00:00Z").unwrap_or(0),
+            stdin_is_terminal: true,
+            stdout_is_terminal: false,
+            width: 80,
+        }
+    }
+
+    fn cfg(args: &[&str]) -> Result<QueryConfig, UsageError> {
+        let cli = cli::Cli::try_parse_from(args).map_err(|e| UsageError::Other(e.to_string()))?;
+        match build(cli, &env())? {
+            Config::Query(q) => Ok(q),
+            Config::Demo(_) => Err(UsageError::Other("demo".into())),
+        }
+    }
+
+    #[test]
+    fn since_counts_back_from_now() {
+        let q = cfg(&["kaudit", "events", "--since", "2h", "x.log"]).expect("valid");
+        assert_eq!(q.window.from, parse_rfc3339("2026-11-21T10:00:00Z"));
+        assert_eq!(q.format, Format::Jsonl, "not a terminal: jsonl for events");
+    }
+
+    #[test]
+    fn filters_that_start_with_a_dash() {
+        let q = cfg(&["kaudit", "events", "--filter=-user:system:*", "x.log"]).expect("= form");
+        assert_eq!(q.terms.len(), 1);
+        let q = cfg(&[
+            "kaudit",
+            "events",
+            "--filter",
+            "-user:system:* @humans",
+            "x.log",
+        ])
+        .expect("separate form");
+        assert_eq!(q.terms.len(), 2);
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(cfg(&["kaudit", "events", "--since", "2x", "x.log"]).is_err());
+        assert!(cfg(&["kaudit", "events", "--from", "yesterday", "x.log"]).is_err());
+        assert!(cfg(&["kaudit", "summary", "--format", "csv", "x.log"]).is_err());
+        assert!(
+            cfg(&[
+                "kaudit",
+                "events",
+                "--from",
+                "2026-11-21T11:00:00Z",
+                "--to",
+                "2026-11-21T10:00:00Z",
+                "x.log"
+            ])
+            .is_err()
+        );
+        let e = cfg(&["kaudit", "events"]).expect_err("no input on a terminal");
+        assert!(e.to_string().contains("no input"), "{e}");
+    }
+
+    #[test]
+    fn times_without_zone_or_fraction() {
+        let q = cfg(&[
+            "kaudit",
+            "events",
+            "--from",
+            "2026-11-21T10:00:00",
+            "--to",
+            "2026-11-21",
+            "x.log",
+        ]);
+        assert!(q.is_err(), "to before from");
+        let q = cfg(&[
+            "kaudit",
+            "events",
+            "--from",
+            "2026-11-21",
+            "--to",
+            "2026-11-21T10:00:00.5+01:00",
+            "x.log",
+        ])
+        .expect("valid");
+        assert_eq!(q.window.to, parse_rfc3339("2026-11-21T09:00:00.5Z"));
+    }
+}

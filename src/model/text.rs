@@ -1,0 +1,135 @@
+//! Making attacker-controlled text safe for a terminal.
+//!
+//! User agents, names, messages and exec commands come from whoever sent the
+//! request. Control characters (C0, DEL, C1 — U+009B is a CSI on some
+//! terminals) and bidirectional overrides (which can make text read
+//! differently than it is) are shown as visible escapes instead.
+
+use std::borrow::Cow;
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// The text with every unsafe character written as `\n`, `\t`, `\x1b` or `\u{202e}`.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x100 && unsafe_char(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text whose strings may hold raw DEL or C1 characters (valid JSON, but
+/// unsafe on a terminal): the same JSON with those written as `\u` escapes.
+pub fn json_terminal_safe(line: &[u8]) -> Cow<'_, [u8]> {
+    let risky = |i: usize| {
+        line[i] == 0x7f
+            || (line[i] == 0xc2 && line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+    };
+    if !(0..line.len()).any(risky) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] == 0x7f {
+            out.extend_from_slice(b"\\u007f");
+            i += 1;
+        } else if risky(i) {
+            out.extend_from_slice(format!("\\u{:04x}", line[i + 1] as u32).as_bytes());
+            i += 2;
+        } else {
+            out.push(line[i]);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Display width in terminal columns (a char is one column, which is right
+/// for the ASCII and Latin text of audit logs; wide CJK is counted as one).
+pub fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Cut to `max` columns, ending in `…` when cut.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Cut to `max` columns keeping both ends (`system:ser…nt-controller`): the
+/// tail of an identity or object name is often what tells two apart.
+pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
+    let n = width(s);
+    if n <= max {
+        return Cow::Borrowed(s);
+    }
+    if max < 5 {
+        return truncate(s, max);
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_inert() {
+        assert_eq!(sanitize("kubectl\x1b[31mred"), "kubectl\\x1b[31mred");
+        assert_eq!(sanitize("a\u{9b}b"), "a\\x9bb");
+        assert_eq!(sanitize("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(sanitize("line\nnext"), "line\\nnext");
+        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_c1_becomes_escape() {
+        let line = "{\"a\":\"x\u{9b}y\u{7f}\"}".as_bytes();
+        assert_eq!(&*json_terminal_safe(line), b"{\"a\":\"x\\u009by\\u007f\"}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&json_terminal_safe(line)).expect("still JSON");
+        assert_eq!(v["a"], "x\u{9b}y\u{7f}");
+    }
+
+    #[test]
+    fn truncation() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(
+            truncate_middle(
+                "system:serviceaccount:kube-system:deployment-controller",
+                21
+            ),
+            "system:ser…controller"
+        );
+        assert_eq!(truncate_middle("short", 21), "short");
+    }
+}
