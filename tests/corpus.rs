@@ -143,3 +143,34 @@ fn every_corpus_file_every_filter() {
         check_file(&f);
     }
 }
+
+#[test]
+fn demo_output_every_filter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("demo.log");
+    let out = kaudit()
+        .args(["demo", "--events", "20000", "--write"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_file(&path);
+}
+
+#[test]
+fn gen_audit_output_every_filter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("gen.log");
+    let status = std::process::Command::new("python3")
+        .arg(shared().join("tools/gen-audit"))
+        .args(["--events", "20000", "--seed", "7", "-o"])
+        .arg(&path)
+        .status()
+        .expect("python3 runs gen-audit");
+    assert!(status.success());
+    check_file(&path);
+}

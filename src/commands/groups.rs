@@ -1,34 +1,52 @@
 //! `kaudit users` and `kaudit objects`.
 
 use super::output::{Col, Table, csv_row, json_time, table_time, thousands};
-use super::summary::{opt, user_json};
+use super::summary::{counts_json, opt, user_json};
 use crate::cli::Format;
 use crate::config::QueryConfig;
-use crate::index::groups::{self, ObjectGroup, ReqSet, UserGroup};
+use crate::index::groups::{Counter, ObjectGroup, UserGroup};
 use crate::index::{Index, ObjKey};
+use crate::model::intern::Sym;
 use crate::query::Selection;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+/// `pods/exec` or `pods`.
+fn resource_name(idx: &Index, res: Sym, sub: Sym) -> String {
+    if sub.is_none() {
+        idx.s(res).to_string()
+    } else {
+        format!("{}/{}", idx.s(res), idx.s(sub))
+    }
+}
+
+fn resources_json(idx: &Index, c: &Counter<(Sym, Sym)>) -> serde_json::Value {
+    let mut v: Vec<_> = c
+        .iter()
+        .map(|((r, s), n)| (resource_name(idx, r, s), n))
+        .collect();
+    v.sort();
+    serde_json::Value::Object(v.into_iter().map(|(k, n)| (k, json!(n))).collect())
+}
 
 fn user_entry(idx: &Index, u: &UserGroup) -> serde_json::Value {
     json!({"user": user_json(idx.s(u.user)), "requests": u.requests, "denied": u.denied,
-        "first": json_time(u.first), "last": json_time(u.last), "verbs": u.verbs, "resources": u.resources})
+        "first": json_time(u.first), "last": json_time(u.last), "verbs": counts_json(idx, &u.verbs), "resources": resources_json(idx, &u.resources)})
 }
 
 fn object_entry(idx: &Index, o: &ObjectGroup) -> serde_json::Value {
     let k = o.key;
     json!({"resource": idx.s(k.resource), "subresource": opt(idx.s(k.subresource)), "namespace": opt(idx.s(k.namespace)),
-        "name": opt(idx.s(k.name)), "requests": o.requests, "users": o.users, "first": json_time(o.first), "last": json_time(o.last)})
+        "name": opt(idx.s(k.name)), "requests": o.requests, "users": counts_json(idx, &o.users), "first": json_time(o.first), "last": json_time(o.last)})
 }
 
 /// `pods/exec payments-prod/web-1` style label of an object.
 pub fn object_label(idx: &Index, k: &ObjKey) -> String {
-    let mut s = idx.s(k.resource).to_string();
-    if !k.subresource.is_none() {
-        s = format!("{s}/{}", idx.s(k.subresource));
-    }
-    format!("{s} {}", place(idx.s(k.namespace), idx.s(k.name)))
+    format!(
+        "{} {}",
+        resource_name(idx, k.resource, k.subresource),
+        place(idx.s(k.namespace), idx.s(k.name))
+    )
 }
 
 /// Where a request points: `ns/name`, `ns/(all)` for a collection in a
@@ -42,13 +60,23 @@ pub fn place(ns: &str, name: &str) -> String {
     }
 }
 
-fn counts(m: &BTreeMap<String, u64>) -> String {
-    let mut v: Vec<_> = m.iter().collect();
-    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+/// `get=12 list=3`, most first.
+fn counts_text(items: Vec<(String, u64)>, sep: &str) -> String {
+    let mut v = items;
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v.iter()
-        .map(|(k, n)| format!("{k}={n}"))
+        .map(|(k, n)| format!("{k}{sep}{n}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+fn named(idx: &Index, s: Sym) -> String {
+    let n = idx.s(s);
+    if n.is_empty() {
+        "(no user)".into()
+    } else {
+        n.into()
+    }
 }
 
 pub fn write_users(
@@ -57,7 +85,8 @@ pub fn write_users(
     sel: &Selection,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let users = groups::users(idx, &ReqSet::new(idx, &sel.requests));
+    let tally = super::tally::of(idx, sel);
+    let users = tally.users_sorted(idx);
     match cfg.format {
         Format::Json => {
             let list: Vec<_> = users.iter().map(|u| user_entry(idx, u)).collect();
@@ -82,6 +111,20 @@ pub fn write_users(
             )?;
             users.iter().try_for_each(|u| {
                 let t = |t| json_time(t).as_str().unwrap_or("").to_string();
+                let verbs = counts_text(
+                    u.verbs
+                        .iter()
+                        .map(|(k, n)| (idx.s(k).to_string(), n))
+                        .collect(),
+                    "=",
+                );
+                let res = counts_text(
+                    u.resources
+                        .iter()
+                        .map(|((r, s), n)| (resource_name(idx, r, s), n))
+                        .collect(),
+                    "=",
+                );
                 csv_row(
                     out,
                     &[
@@ -90,8 +133,8 @@ pub fn write_users(
                         &u.denied.to_string(),
                         &t(u.first),
                         &t(u.last),
-                        &counts(&u.verbs),
-                        &counts(&u.resources),
+                        &verbs,
+                        &res,
                     ],
                 )
             })
@@ -105,14 +148,8 @@ pub fn write_users(
                 Col::fixed("LAST"),
             ]);
             for u in &users {
-                let name = idx.s(u.user);
-                let name = if name.is_empty() {
-                    "(no user)".to_string()
-                } else {
-                    name.to_string()
-                };
                 t.row(vec![
-                    name,
+                    named(idx, u.user),
                     thousands(u.requests),
                     thousands(u.denied),
                     table_time(u.first),
@@ -130,7 +167,8 @@ pub fn write_objects(
     sel: &Selection,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let objects = groups::objects(idx, &ReqSet::new(idx, &sel.requests));
+    let tally = super::tally::of(idx, sel);
+    let objects = tally.objects_sorted(idx);
     match cfg.format {
         Format::Json => {
             let list: Vec<_> = objects.iter().map(|o| object_entry(idx, o)).collect();
@@ -157,6 +195,13 @@ pub fn write_objects(
             objects.iter().try_for_each(|o| {
                 let k = o.key;
                 let t = |t| json_time(t).as_str().unwrap_or("").to_string();
+                let users = counts_text(
+                    o.users
+                        .iter()
+                        .map(|(u, n)| (idx.s(u).to_string(), n))
+                        .collect(),
+                    "=",
+                );
                 csv_row(
                     out,
                     &[
@@ -165,7 +210,7 @@ pub fn write_objects(
                         idx.s(k.namespace),
                         idx.s(k.name),
                         &o.requests.to_string(),
-                        &counts(&o.users),
+                        &users,
                         &t(o.first),
                         &t(o.last),
                     ],
@@ -181,19 +226,10 @@ pub fn write_objects(
             ]);
             for o in &objects {
                 let mut users: Vec<_> = o.users.iter().collect();
-                users.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                users.sort_by(|a, b| b.1.cmp(&a.1).then(idx.s(a.0).cmp(idx.s(b.0))));
                 let who = users
                     .iter()
-                    .map(|(u, n)| {
-                        format!(
-                            "{} ({n})",
-                            if u.is_empty() {
-                                "(no user)"
-                            } else {
-                                u.as_str()
-                            }
-                        )
-                    })
+                    .map(|(u, n)| format!("{} ({n})", named(idx, *u)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 t.row(vec![

@@ -6,6 +6,7 @@ mod events;
 mod groups;
 pub mod output;
 mod summary;
+mod tally;
 
 use crate::config::{Action, QueryConfig};
 use crate::index::Index;
@@ -83,7 +84,13 @@ pub fn run_query(
     let matcher = Matcher::new(&cfg.terms, &loaded.index);
     let raw = loaded.raw.clone();
     let mut reader = raw.reader();
-    let sel = select(&mut loaded.index, &matcher, cfg.window, &mut reader);
+    let sel = select(
+        &mut loaded.index,
+        &matcher,
+        cfg.window,
+        &mut reader,
+        cfg.action == Action::Events,
+    );
     let result = match cfg.action {
         Action::Summary => summary::write(cfg, &loaded.index, &sel, out),
         Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),

@@ -4,8 +4,11 @@ use super::output::{Col, Table, json_time, thousands};
 use crate::cli::Format;
 use crate::config::QueryConfig;
 use crate::index::Index;
-use crate::index::summary::{Summary, summarize};
+use crate::index::groups::{Counter, ObjectGroup, Tally, UserGroup};
+use crate::model::intern::Sym;
 use crate::model::text::sanitize;
+use crate::model::{Nanos, is_human};
+use crate::parse::NO_TIME;
 use crate::query::Selection;
 use serde_json::json;
 use std::io::{self, Write};
@@ -18,7 +21,8 @@ pub fn write(
     sel: &Selection,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let s = summarize(idx, &sel.events, &sel.requests);
+    let tally = super::tally::of(idx, sel);
+    let s = Summary::new(idx, sel, &tally);
     match cfg.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &to_json(idx, &s))?;
@@ -28,8 +32,50 @@ pub fn write(
     }
 }
 
+/// What `summary` reports: the tally plus the events' own totals.
+pub struct Summary<'a> {
+    pub t: &'a Tally,
+    pub events: u64,
+    pub malformed: u64,
+    pub first: Nanos,
+    pub last: Nanos,
+    pub users: Vec<&'a UserGroup>,
+    pub humans: u64,
+    pub objects: Vec<&'a ObjectGroup>,
+}
+
+impl<'a> Summary<'a> {
+    pub fn new(idx: &Index, sel: &Selection, t: &'a Tally) -> Self {
+        let (mut first, mut last) = (Nanos::MAX, Nanos::MIN);
+        for &e in &sel.events {
+            let ts = idx.events[e as usize].ts;
+            if ts != NO_TIME {
+                first = first.min(ts);
+                last = last.max(ts);
+            }
+        }
+        let users = t.users_sorted(idx);
+        let humans = users.iter().filter(|u| is_human(idx.s(u.user))).count() as u64;
+        Summary {
+            t,
+            events: sel.events.len() as u64,
+            malformed: idx.malformed() as u64,
+            first,
+            last,
+            users,
+            humans,
+            objects: t.objects_sorted(idx),
+        }
+    }
+}
+
 pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
-    let top_users: Vec<_> = s.users.iter().take(TOP).map(|u| json!({"user": user_json(idx.s(u.user)), "requests": u.requests, "denied": u.denied})).collect();
+    let top_users: Vec<_> = s
+        .users
+        .iter()
+        .take(TOP)
+        .map(|u| json!({"user": user_json(idx.s(u.user)), "requests": u.requests, "denied": u.denied}))
+        .collect();
     let top_objects: Vec<_> = s
         .objects
         .iter()
@@ -39,14 +85,9 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
                 "namespace": opt(idx.s(o.key.namespace)), "name": opt(idx.s(o.key.name)), "requests": o.requests})
         })
         .collect();
-    let codes: serde_json::Map<String, serde_json::Value> = s
-        .codes
-        .iter()
-        .map(|(c, n)| (c.to_string(), json!(n)))
-        .collect();
     json!({
         "events": s.events,
-        "requests": s.requests,
+        "requests": s.t.requests,
         "malformed": s.malformed,
         "first": json_time(s.first),
         "last": json_time(s.last),
@@ -54,11 +95,28 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
         "humans": s.humans,
         "top_users": top_users,
         "top_objects": top_objects,
-        "codes": codes,
-        "no_code": s.no_code,
-        "verbs": s.verbs,
-        "findings": {"secrets": s.secrets, "denied": s.denied, "exec": s.exec},
+        "codes": codes_json(&s.t.codes),
+        "no_code": s.t.no_code,
+        "verbs": counts_json(idx, &s.t.verbs),
+        "findings": {"secrets": s.t.secrets, "denied": s.t.denied, "exec": s.t.exec},
     })
+}
+
+fn codes_json(c: &Counter<u16>) -> serde_json::Value {
+    let mut v: Vec<_> = c.iter().collect();
+    v.sort();
+    serde_json::Value::Object(
+        v.into_iter()
+            .map(|(c, n)| (c.to_string(), json!(n)))
+            .collect(),
+    )
+}
+
+/// `{"get": 12, …}` sorted by key.
+pub fn counts_json(idx: &Index, c: &Counter<Sym>) -> serde_json::Value {
+    let mut v: Vec<_> = c.iter().map(|(k, n)| (idx.s(k).to_string(), n)).collect();
+    v.sort();
+    serde_json::Value::Object(v.into_iter().map(|(k, n)| (k, json!(n))).collect())
 }
 
 /// A user name for JSON: `null` when the request carried none (failed authentication).
@@ -79,50 +137,49 @@ pub fn opt(s: &str) -> serde_json::Value {
 }
 
 fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let t = s.t;
     writeln!(
         out,
         "events    {} ({} requests, {} malformed lines skipped)",
         thousands(s.events),
-        thousands(s.requests),
+        thousands(t.requests),
         thousands(s.malformed)
     )?;
     if s.events > 0 {
-        let t = crate::model::time::format_short;
-        writeln!(out, "window    {} → {} UTC", t(s.first), t(s.last))?;
+        let f = crate::model::time::format_short;
+        writeln!(out, "window    {} → {} UTC", f(s.first), f(s.last))?;
     }
     writeln!(out, "users     {} ({} humans)", s.users.len(), s.humans)?;
-    let codes: Vec<String> = {
-        let mut c: Vec<_> = s.codes.iter().collect();
-        c.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        c.iter()
-            .map(|(c, n)| format!("{c}: {}", thousands(**n)))
-            .collect()
-    };
+    let mut codes: Vec<_> = t.codes.iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let codes: Vec<String> = codes
+        .iter()
+        .map(|(c, n)| format!("{c}: {}", thousands(*n)))
+        .collect();
     wrap(out, "codes", &codes, cfg.width)?;
-    let verbs: Vec<String> = {
-        let mut v: Vec<_> = s.verbs.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        v.iter()
-            .map(|(v, n)| format!("{}: {}", sanitize(v), thousands(**n)))
-            .collect()
-    };
+    let mut verbs: Vec<_> = t.verbs.iter().map(|(k, n)| (idx.s(k), n)).collect();
+    verbs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let verbs: Vec<String> = verbs
+        .iter()
+        .map(|(v, n)| format!("{}: {}", sanitize(v), thousands(*n)))
+        .collect();
     wrap(out, "verbs", &verbs, cfg.width)?;
     writeln!(
         out,
         "findings  {} requests on secrets, {} denied, {} exec/attach/port-forward",
-        thousands(s.secrets),
-        thousands(s.denied),
-        thousands(s.exec)
+        thousands(t.secrets),
+        thousands(t.denied),
+        thousands(t.exec)
     )?;
     writeln!(out)?;
-    let mut t = Table::new(vec![
+    let mut tab = Table::new(vec![
         Col::name("TOP USERS"),
         Col::num("REQUESTS"),
         Col::num("DENIED"),
     ]);
     for u in s.users.iter().take(TOP) {
         let name = idx.s(u.user);
-        t.row(vec![
+        tab.row(vec![
             if name.is_empty() {
                 "(no user)".into()
             } else {
@@ -132,21 +189,21 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
             thousands(u.denied),
         ]);
     }
-    t.write(out, cfg.width)?;
+    tab.write(out, cfg.width)?;
     writeln!(out)?;
-    let mut t = Table::new(vec![
+    let mut tab = Table::new(vec![
         Col::name("TOP OBJECTS"),
         Col::num("REQUESTS"),
         Col::num("USERS"),
     ]);
     for o in s.objects.iter().take(TOP) {
-        t.row(vec![
+        tab.row(vec![
             super::groups::object_label(idx, &o.key),
             thousands(o.requests),
             o.users.len().to_string(),
         ]);
     }
-    t.write(out, cfg.width)
+    tab.write(out, cfg.width)
 }
 
 /// `label  a · b · c`, wrapped under the label.

@@ -139,6 +139,8 @@ impl Index {
                 r
             }
         };
+        // A later stage may change what describes the request: count it out and back in.
+        let before = (found.is_some()).then(|| self.request(r));
         let req = &mut self.requests[r as usize];
         self.events[id as usize].req = r;
         self.events[id as usize].next = req.head;
@@ -147,5 +149,12 @@ impl Index {
         if (new.stage.completeness(), new.ts) > (best.stage.completeness(), best.ts) {
             req.best = id;
         }
+        let after = self.request(r);
+        let mut tally = std::mem::take(&mut self.tally);
+        if let Some(b) = before {
+            tally.add(self, &b, -1);
+        }
+        tally.add(self, &after, 1);
+        self.tally = tally;
     }
 }

@@ -1,28 +1,75 @@
-//! Requests grouped by user and by object (SPEC §5 `users`, `objects`),
-//! computed from the posting lists built while loading, restricted to a
-//! selection of requests.
+//! Requests grouped by user and by object, with totals (SPEC §5 `users`,
+//! `objects`, `summary`), as one incremental `Tally`.
+//!
+//! The index keeps a tally of everything while loading: a request enters when
+//! its first event arrives, and when a later stage changes what describes it
+//! (its code, its decision) it is taken out and put back. A filtered view is a
+//! fresh tally over the selected requests, built by the same `add`.
 
-use super::{Index, ObjKey, ReqId};
+use super::{Index, NIL, ObjKey, RequestView};
 use crate::model::Nanos;
 use crate::model::intern::Sym;
-use std::collections::BTreeMap;
+use hashbrown::HashMap;
+use std::hash::Hash;
 
-/// Which requests a grouping counts.
-pub struct ReqSet {
-    bits: Vec<bool>,
+/// Counts by key: a short list while small (most users use a handful of
+/// verbs), a hash map once large (an object many users touch).
+#[derive(Debug, Clone)]
+pub enum Counter<K> {
+    Small(Vec<(K, u64)>),
+    Large(HashMap<K, u64>),
 }
 
-impl ReqSet {
-    pub fn new(idx: &Index, requests: &[ReqId]) -> Self {
-        let mut bits = vec![false; idx.requests.len()];
-        for &r in requests {
-            bits[r as usize] = true;
+impl<K> Default for Counter<K> {
+    fn default() -> Self {
+        Counter::Small(Vec::new())
+    }
+}
+
+impl<K: Copy + Eq + Hash> Counter<K> {
+    pub fn add(&mut self, k: K, n: i64) {
+        match self {
+            Counter::Small(v) => {
+                match v.iter().position(|(x, _)| *x == k) {
+                    Some(i) => {
+                        v[i].1 = v[i].1.saturating_add_signed(n);
+                        if v[i].1 == 0 {
+                            v.swap_remove(i);
+                        }
+                    }
+                    None if n > 0 => v.push((k, n as u64)),
+                    None => {}
+                }
+                if v.len() > 24 {
+                    *self = Counter::Large(v.drain(..).collect());
+                }
+            }
+            Counter::Large(m) => {
+                let e = m.entry(k).or_insert(0);
+                *e = e.saturating_add_signed(n);
+                if *e == 0 {
+                    m.remove(&k);
+                }
+            }
         }
-        ReqSet { bits }
     }
 
-    pub fn contains(&self, r: ReqId) -> bool {
-        self.bits.get(r as usize).copied().unwrap_or(false)
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (K, u64)> + '_> {
+        match self {
+            Counter::Small(v) => Box::new(v.iter().copied()),
+            Counter::Large(m) => Box::new(m.iter().map(|(k, n)| (*k, *n))),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Counter::Small(v) => v.len(),
+            Counter::Large(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -31,103 +78,141 @@ pub struct UserGroup {
     pub user: Sym,
     pub requests: u64,
     pub denied: u64,
+    /// When the user's first request arrived and their last one ended.
     pub first: Nanos,
     pub last: Nanos,
-    pub verbs: BTreeMap<String, u64>,
-    /// `resource` or `resource/subresource`; non-resource requests are not counted here.
-    pub resources: BTreeMap<String, u64>,
+    pub verbs: Counter<Sym>,
+    /// (resource, subresource); non-resource requests are not counted here.
+    pub resources: Counter<(Sym, Sym)>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ObjectGroup {
     pub key: ObjKey,
     pub requests: u64,
-    pub users: BTreeMap<String, u64>,
     pub first: Nanos,
     pub last: Nanos,
+    pub users: Counter<Sym>,
 }
 
-/// Users with at least one selected request, by requests descending, then name.
-pub fn users(idx: &Index, sel: &ReqSet) -> Vec<UserGroup> {
-    let mut out: Vec<UserGroup> = idx
-        .by_user
-        .iter()
-        .filter_map(|(&user, reqs)| {
-            let mut g = UserGroup {
-                user,
-                requests: 0,
-                denied: 0,
-                first: Nanos::MAX,
-                last: Nanos::MIN,
-                verbs: BTreeMap::new(),
-                resources: BTreeMap::new(),
-            };
-            for &r in reqs.iter().filter(|&&r| sel.contains(r)) {
-                let v = idx.request(r);
-                g.requests += 1;
-                g.denied += u64::from(idx.request_denied(&v));
-                g.first = g.first.min(v.time);
-                g.last = g.last.max(v.time);
-                *g.verbs.entry(idx.s(v.verb).to_string()).or_default() += 1;
-                let o = idx.objs.get(v.obj);
-                if !o.resource.is_none() {
-                    let key = if o.subresource.is_none() {
-                        idx.s(o.resource).to_string()
-                    } else {
-                        format!("{}/{}", idx.s(o.resource), idx.s(o.subresource))
-                    };
-                    *g.resources.entry(key).or_default() += 1;
-                }
-            }
-            (g.requests > 0).then_some(g)
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.requests
-            .cmp(&a.requests)
-            .then_with(|| idx.s(a.user).cmp(idx.s(b.user)))
-    });
-    out
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub requests: u64,
+    pub users: HashMap<Sym, UserGroup>,
+    /// By `obj_keys` id.
+    pub objects: HashMap<u32, ObjectGroup>,
+    pub codes: Counter<u16>,
+    /// Requests no stage of which carries a response code yet.
+    pub no_code: u64,
+    pub verbs: Counter<Sym>,
+    /// Requests on secrets, denied requests, exec/attach/portforward requests.
+    pub secrets: u64,
+    pub denied: u64,
+    pub exec: u64,
 }
 
-/// Objects with at least one selected request, by requests descending, then
-/// resource, namespace, name, subresource.
-pub fn objects(idx: &Index, sel: &ReqSet) -> Vec<ObjectGroup> {
-    let mut out: Vec<ObjectGroup> = idx
-        .by_object
-        .iter()
-        .enumerate()
-        .filter_map(|(k, reqs)| {
-            let mut g = ObjectGroup {
-                key: *idx.obj_keys.get(k as u32),
+impl Tally {
+    /// Count a request in (`n = 1`) or out (`n = -1`).
+    pub fn add(&mut self, idx: &Index, v: &RequestView, n: i64) {
+        let inc = |x: &mut u64, yes: bool| {
+            if yes {
+                *x = x.saturating_add_signed(n);
+            }
+        };
+        let denied = idx.request_denied(v);
+        let o = *idx.objs.get(v.obj);
+        inc(&mut self.requests, true);
+        match v.code {
+            Some(c) => self.codes.add(c, n),
+            None => inc(&mut self.no_code, true),
+        }
+        self.verbs.add(v.verb, n);
+        inc(&mut self.secrets, idx.s(o.resource) == "secrets");
+        inc(
+            &mut self.exec,
+            matches!(idx.s(o.subresource), "exec" | "attach" | "portforward"),
+        );
+        inc(&mut self.denied, denied);
+
+        let u = self.users.entry(v.user).or_insert_with(|| UserGroup {
+            user: v.user,
+            requests: 0,
+            denied: 0,
+            first: Nanos::MAX,
+            last: Nanos::MIN,
+            verbs: Counter::default(),
+            resources: Counter::default(),
+        });
+        inc(&mut u.requests, true);
+        inc(&mut u.denied, denied);
+        // A request leaves only to come back with a span that holds the old
+        // one (stages only add time), so the bounds need no undoing.
+        u.first = u.first.min(v.start);
+        u.last = u.last.max(v.end);
+        u.verbs.add(v.verb, n);
+        if !o.resource.is_none() {
+            u.resources.add((o.resource, o.subresource), n);
+        }
+        if u.requests == 0 {
+            self.users.remove(&v.user);
+        }
+
+        let key = idx.obj_key_of_obj(v.obj);
+        if key != NIL {
+            let g = self.objects.entry(key).or_insert_with(|| ObjectGroup {
+                key: *idx.obj_keys.get(key),
                 requests: 0,
-                users: BTreeMap::new(),
                 first: Nanos::MAX,
                 last: Nanos::MIN,
-            };
-            for &r in reqs.iter().filter(|&&r| sel.contains(r)) {
-                let v = idx.request(r);
-                g.requests += 1;
-                g.first = g.first.min(v.time);
-                g.last = g.last.max(v.time);
-                *g.users.entry(idx.s(v.user).to_string()).or_default() += 1;
+                users: Counter::default(),
+            });
+            inc(&mut g.requests, true);
+            g.first = g.first.min(v.start);
+            g.last = g.last.max(v.end);
+            g.users.add(v.user, n);
+            if g.requests == 0 {
+                self.objects.remove(&key);
             }
-            (g.requests > 0).then_some(g)
-        })
-        .collect();
-    let key = |g: &ObjectGroup| {
-        let k = g.key;
-        (
-            idx.s(k.resource),
-            idx.s(k.namespace),
-            idx.s(k.name),
-            idx.s(k.subresource),
-        )
-    };
-    out.sort_by(|a, b| {
-        b.requests
-            .cmp(&a.requests)
-            .then_with(|| key(a).cmp(&key(b)))
-    });
-    out
+        }
+    }
+
+    /// A tally of some requests.
+    pub fn of(idx: &Index, requests: impl IntoIterator<Item = super::ReqId>) -> Tally {
+        let mut t = Tally::default();
+        for r in requests {
+            t.add(idx, &idx.request(r), 1);
+        }
+        t
+    }
+
+    /// Users by requests descending, then name.
+    pub fn users_sorted<'a>(&'a self, idx: &Index) -> Vec<&'a UserGroup> {
+        let mut v: Vec<_> = self.users.values().collect();
+        v.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| idx.s(a.user).cmp(idx.s(b.user)))
+        });
+        v
+    }
+
+    /// Objects by requests descending, then resource, namespace, name, subresource.
+    pub fn objects_sorted<'a>(&'a self, idx: &Index) -> Vec<&'a ObjectGroup> {
+        let mut v: Vec<_> = self.objects.values().collect();
+        let key = |g: &ObjectGroup| {
+            let k = g.key;
+            (
+                idx.s(k.resource),
+                idx.s(k.namespace),
+                idx.s(k.name),
+                idx.s(k.subresource),
+            )
+        };
+        v.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| key(a).cmp(&key(b)))
+        });
+        v
+    }
 }

@@ -6,7 +6,6 @@
 mod fold;
 pub mod groups;
 pub mod request;
-pub mod summary;
 
 use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
 use crate::model::{Level, Nanos, Stage};
@@ -74,10 +73,12 @@ pub struct Index {
     pub requests: Vec<ReqRec>,
     req_table: HashTable<u32>,
     hasher: foldhash::fast::RandomState,
-    /// Requests per user symbol, in arrival order.
+    /// Requests per user symbol, in arrival order (drill-down from a user).
     pub by_user: hashbrown::HashMap<Sym, Vec<ReqId>>,
-    /// Requests per `obj_keys` id.
+    /// Requests per `obj_keys` id (an object's history).
     pub by_object: Vec<Vec<ReqId>>,
+    /// Everything loaded, grouped and counted as it arrives.
+    pub tally: groups::Tally,
     pub skipped: Vec<SkippedLine>,
     pub warnings: Vec<String>,
     /// Event ids in time order, rebuilt lazily after appends.
@@ -108,6 +109,10 @@ impl Index {
     /// The grouping key of an event's object, `NIL` for non-resource requests.
     pub fn obj_key_id(&self, e: &EventRec) -> u32 {
         self.obj_key_of[e.obj as usize]
+    }
+
+    pub fn obj_key_of_obj(&self, obj: u32) -> u32 {
+        self.obj_key_of[obj as usize]
     }
 
     /// The auditID as text.

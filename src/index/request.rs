@@ -5,6 +5,7 @@
 use super::{EventId, Index, NIL, ReqId};
 use crate::model::intern::{Sym, Verdict};
 use crate::model::{Nanos, Stage};
+use crate::parse::NO_TIME;
 
 #[derive(Clone, Copy, Debug)]
 pub struct RequestView {
@@ -20,7 +21,10 @@ pub struct RequestView {
     pub code: Option<u16>,
     pub verdict: Verdict,
     /// requestReceivedTimestamp: when the request arrived.
-    pub time: Nanos,
+    pub start: Nanos,
+    /// The latest stage's time: when it was last heard of (a 38-minute
+    /// port-forward ends at its ResponseComplete).
+    pub end: Nanos,
 }
 
 impl Index {
@@ -51,17 +55,20 @@ impl Index {
             obj: best.obj,
             code: (best.code != 0).then_some(best.code),
             verdict: *self.verdicts.get(best.verdict),
-            time: best.received,
+            start: best.received,
+            end: best.ts,
         };
         if best.next == NIL && req.head == req.best {
             return v; // one stage: nothing to merge
         }
         // Each field from the most complete stage that carries it.
         let mut rank = [0u8; 5];
-        let mut first_seen = best.received;
         for id in self.request_events(r) {
             let e = &self.events[id as usize];
-            first_seen = first_seen.min(e.received);
+            v.start = v.start.min(e.received);
+            if e.ts != NO_TIME {
+                v.end = v.end.max(e.ts);
+            }
             let c = e.stage.completeness() + 1;
             let who = self.whos.get(e.who);
             let ver = self.verdicts.get(e.verdict);
@@ -88,7 +95,6 @@ impl Index {
                 v.verdict.message = ver.message;
             }
         }
-        v.time = first_seen;
         v
     }
 

@@ -1,9 +1,10 @@
 //! A batch: the events of one chunk in compact form, with chunk-local ids.
 
-use super::wire::WireEvent;
+use super::wire::{Str, StrList, WireEvent};
 use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
 use crate::model::time::parse_rfc3339;
 use crate::model::{Level, Nanos, Stage};
+use smallvec::SmallVec;
 
 /// No timestamp at all on the event.
 pub const NO_TIME: Nanos = Nanos::MIN;
@@ -95,9 +96,7 @@ impl Batch {
     /// Intern a wire event into this batch.
     pub fn push(&mut self, ev: &WireEvent<'_>, offset: u64, len: u32) {
         let syms = &mut self.syms;
-        let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| {
-            s.as_deref().map_or(Sym::NONE, |s| syms.intern(s))
-        };
+        let mut sym = |s: &Option<Str<'_>>| s.as_deref().map_or(Sym::NONE, |s| syms.intern(s));
         let audit = match ev.audit_id.as_deref().and_then(parse_uuid) {
             Some(u) => AuditKey::Uuid(u),
             None => AuditKey::Text(sym(&ev.audit_id)),
@@ -137,22 +136,15 @@ impl Batch {
             reason: ann.map_or(Sym::NONE, |a| sym(&a.reason)),
             message,
         };
-        let mut scratch: Vec<Sym> = Vec::new();
-        let groups = match user.and_then(|u| u.groups.as_ref()) {
-            Some(g) => {
-                scratch.extend(g.iter().map(|s| self.syms.intern(s)));
-                self.lists.intern(&scratch)
+        let mut list = |l: Option<&StrList<'_>>| match l {
+            Some(l) => {
+                let ids: SmallVec<[Sym; 8]> = l.0.iter().map(|s| self.syms.intern(s)).collect();
+                self.lists.intern(&ids)
             }
             None => Default::default(),
         };
-        scratch.clear();
-        let ips = match &ev.source_ips {
-            Some(ips) => {
-                scratch.extend(ips.iter().map(|s| self.syms.intern(s)));
-                self.lists.intern(&scratch)
-            }
-            None => Default::default(),
-        };
+        let groups = list(user.and_then(|u| u.groups.as_ref()));
+        let ips = list(ev.source_ips.as_ref());
         let who = self.whos.intern(Who {
             user: username,
             groups,
@@ -192,7 +184,7 @@ impl Batch {
     }
 }
 
-fn time(s: &Option<std::borrow::Cow<'_, str>>) -> Option<Nanos> {
+fn time(s: &Option<Str<'_>>) -> Option<Nanos> {
     s.as_deref().and_then(parse_rfc3339)
 }
 

@@ -1,34 +1,96 @@
 //! The fields of an `audit.k8s.io` Event the index needs, borrowed from the line.
 //!
-//! Strings are `Cow` because Go escapes `&` as `\u0026` (requestURI) and RBAC
-//! reasons carry `\"`: those few are decoded into owned strings, the rest borrow.
+//! Strings borrow from the line unless they hold escapes: Go writes `&` as
+//! `\u0026` (requestURI) and RBAC reasons carry `\"`, and only those are
+//! decoded into owned strings. (`#[serde(borrow)]` does not reach through
+//! `Option<Cow<str>>`, which would allocate every string; hence `Str`.)
 //! Nothing is assumed present. `requestObject`/`responseObject` are skipped, only
 //! their presence is kept.
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use smallvec::SmallVec;
 use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+/// A string borrowed from the input when it has no escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+/// A short list of strings (groups, source IPs) without a heap allocation.
+#[derive(Debug, Default)]
+pub struct StrList<'a>(pub SmallVec<[Str<'a>; 4]>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for StrList<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = StrList<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+                let mut out = SmallVec::new();
+                while let Some(v) = s.next_element::<Str<'a>>()? {
+                    out.push(v);
+                }
+                Ok(StrList(out))
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
+    }
+}
 
 #[derive(Deserialize, Default, Debug)]
 pub struct WireEvent<'a> {
     #[serde(rename = "auditID", borrow, default)]
-    pub audit_id: Option<Cow<'a, str>>,
+    pub audit_id: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub stage: Option<Cow<'a, str>>,
+    pub stage: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub level: Option<Cow<'a, str>>,
+    pub level: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub verb: Option<Cow<'a, str>>,
+    pub verb: Option<Str<'a>>,
     #[serde(rename = "requestURI", borrow, default)]
-    pub request_uri: Option<Cow<'a, str>>,
+    pub request_uri: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub user: Option<WireUser<'a>>,
     #[serde(rename = "impersonatedUser", borrow, default)]
     pub impersonated: Option<WireUser<'a>>,
     #[serde(rename = "sourceIPs", borrow, default)]
-    pub source_ips: Option<Vec<Cow<'a, str>>>,
+    pub source_ips: Option<StrList<'a>>,
     #[serde(rename = "userAgent", borrow, default)]
-    pub user_agent: Option<Cow<'a, str>>,
+    pub user_agent: Option<Str<'a>>,
     #[serde(rename = "objectRef", borrow, default)]
     pub object_ref: Option<WireObjectRef<'a>>,
     #[serde(rename = "responseStatus", borrow, default)]
@@ -38,12 +100,12 @@ pub struct WireEvent<'a> {
     #[serde(rename = "responseObject", default)]
     pub response_object: Option<IgnoredAny>,
     #[serde(rename = "requestReceivedTimestamp", borrow, default)]
-    pub received: Option<Cow<'a, str>>,
+    pub received: Option<Str<'a>>,
     #[serde(rename = "stageTimestamp", borrow, default)]
-    pub stage_ts: Option<Cow<'a, str>>,
+    pub stage_ts: Option<Str<'a>>,
     /// v1beta1 events carry `timestamp` (second precision) instead.
     #[serde(borrow, default)]
-    pub timestamp: Option<Cow<'a, str>>,
+    pub timestamp: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub annotations: Option<WireAnnotations<'a>>,
 }
@@ -51,23 +113,23 @@ pub struct WireEvent<'a> {
 #[derive(Deserialize, Default, Debug)]
 pub struct WireUser<'a> {
     #[serde(borrow, default)]
-    pub username: Option<Cow<'a, str>>,
+    pub username: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub groups: Option<Vec<Cow<'a, str>>>,
+    pub groups: Option<StrList<'a>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
 pub struct WireObjectRef<'a> {
     #[serde(borrow, default)]
-    pub resource: Option<Cow<'a, str>>,
+    pub resource: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub namespace: Option<Cow<'a, str>>,
+    pub namespace: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
+    pub name: Option<Str<'a>>,
     #[serde(rename = "apiGroup", borrow, default)]
-    pub api_group: Option<Cow<'a, str>>,
+    pub api_group: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pub subresource: Option<Cow<'a, str>>,
+    pub subresource: Option<Str<'a>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -75,15 +137,15 @@ pub struct WireStatus<'a> {
     #[serde(default)]
     pub code: Option<i64>,
     #[serde(borrow, default)]
-    pub message: Option<Cow<'a, str>>,
+    pub message: Option<Str<'a>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
 pub struct WireAnnotations<'a> {
     #[serde(rename = "authorization.k8s.io/decision", borrow, default)]
-    pub decision: Option<Cow<'a, str>>,
+    pub decision: Option<Str<'a>>,
     #[serde(rename = "authorization.k8s.io/reason", borrow, default)]
-    pub reason: Option<Cow<'a, str>>,
+    pub reason: Option<Str<'a>>,
 }
 
 impl WireEvent<'_> {

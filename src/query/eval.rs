@@ -154,6 +154,11 @@ impl Matcher {
         m
     }
 
+    /// No terms at all: everything matches.
+    pub fn is_empty(&self) -> bool {
+        matches!(&self.root, Node::All(v) if v.is_empty())
+    }
+
     /// Does any term need the raw line (`uri:`)?
     pub fn uses_raw(&self) -> bool {
         self.uses_raw

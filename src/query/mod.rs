@@ -50,19 +50,46 @@ impl Window {
     }
 }
 
-/// The events matching a query, in time order, and the requests they belong to.
+/// The events matching a query and the requests they belong to.
 #[derive(Debug, Default)]
 pub struct Selection {
+    /// In time order when asked for, else in load order.
     pub events: Vec<EventId>,
     /// Distinct requests among the matching events, in order of first match.
     pub requests: Vec<ReqId>,
+    /// Nothing was filtered out: everything loaded is selected.
+    pub everything: bool,
 }
 
-/// Evaluate the query over the whole index.
-pub fn select(idx: &mut Index, m: &Matcher, window: Window, raw: &mut dyn RawAccess) -> Selection {
-    idx.time_order();
-    let idx = &*idx;
-    let order = idx.sorted_events();
+/// Evaluate the query over the whole index; `ordered` sorts the events by time.
+pub fn select(
+    idx: &mut Index,
+    m: &Matcher,
+    window: Window,
+    raw: &mut dyn RawAccess,
+    ordered: bool,
+) -> Selection {
+    let idx: &Index = if ordered {
+        idx.time_order();
+        idx
+    } else {
+        idx
+    };
+    let all: Vec<EventId>;
+    let order: &[EventId] = if ordered {
+        idx.sorted_events()
+    } else {
+        all = (0..idx.events.len() as u32).collect();
+        &all
+    };
+    if m.is_empty() && window == Window::default() {
+        let requests = (0..idx.requests.len() as u32).collect();
+        return Selection {
+            events: order.to_vec(),
+            requests,
+            everything: true,
+        };
+    }
     let mut events = Vec::new();
     let mut seen = vec![false; idx.requests.len()];
     let mut requests = Vec::new();
@@ -77,7 +104,11 @@ pub fn select(idx: &mut Index, m: &Matcher, window: Window, raw: &mut dyn RawAcc
             requests.push(e.req);
         }
     }
-    Selection { events, requests }
+    Selection {
+        events,
+        requests,
+        everything: false,
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ fn sel(filter: &str) -> Vec<usize> {
     let (mut idx, mut raw) = setup();
     let terms = parser::parse(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
     let m = Matcher::new(&terms, &idx);
-    let s = select(&mut idx, &m, Window::default(), &mut raw);
+    let s = select(&mut idx, &m, Window::default(), &mut raw, true);
     s.events
         .iter()
         .map(|&i| {
@@ -218,7 +218,7 @@ fn window_bounds() {
         from: t("2026-11-21T10:00:02Z"),
         to: t("2026-11-21T10:00:04Z"),
     };
-    let s = select(&mut idx, &m, w, &mut raw);
+    let s = select(&mut idx, &m, w, &mut raw, true);
     assert_eq!(s.events.len(), 2, "from inclusive, to exclusive");
 }
 

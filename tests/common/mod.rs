@@ -180,13 +180,9 @@ pub fn oracle_users(events: &[&OEvent]) -> std::collections::BTreeMap<String, (u
             .push(&e.v);
     }
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for id in by_req.keys() {
-        // The request is described by all its events in the file, not only the matching ones.
-        let all: Vec<&Value> = events
-            .iter()
-            .filter(|e| s(&e.v, &["auditID"]) == id)
-            .map(|e| &e.v)
-            .collect();
+    // `events` holds every event of each request: a request is described by
+    // all its stages, not only the matching ones.
+    for all in by_req.values() {
         let user = s(all[0], &["user", "username"]).to_string();
         let code = all
             .iter()
