@@ -7,7 +7,7 @@ use crate::parse::{AuditKey, Batch};
 use std::hash::BuildHasher;
 
 impl Index {
-    pub fn apply(&mut self, b: Batch) {
+    pub fn apply(&mut self, b: &Batch) {
         let sym: Vec<Sym> = std::iter::once(Sym::NONE)
             .chain(b.syms.iter().map(|(_, s)| self.syms.intern(s)))
             .collect();
@@ -150,11 +150,9 @@ impl Index {
             req.best = id;
         }
         let after = self.request(r);
-        let mut tally = std::mem::take(&mut self.tally);
         if let Some(b) = before {
-            tally.add(self, &b, -1);
+            self.tally.add(&b, -1);
         }
-        tally.add(self, &after, 1);
-        self.tally = tally;
+        self.tally.add(&after, 1);
     }
 }

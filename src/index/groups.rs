@@ -86,7 +86,7 @@ pub struct UserGroup {
     pub resources: Counter<(Sym, Sym)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ObjectGroup {
     pub key: ObjKey,
     pub requests: u64,
@@ -99,8 +99,8 @@ pub struct ObjectGroup {
 pub struct Tally {
     pub requests: u64,
     pub users: HashMap<Sym, UserGroup>,
-    /// By `obj_keys` id.
-    pub objects: HashMap<u32, ObjectGroup>,
+    /// By `obj_keys` id; a group with no requests is empty.
+    pub objects: Vec<ObjectGroup>,
     pub codes: Counter<u16>,
     /// Requests no stage of which carries a response code yet.
     pub no_code: u64,
@@ -113,26 +113,21 @@ pub struct Tally {
 
 impl Tally {
     /// Count a request in (`n = 1`) or out (`n = -1`).
-    pub fn add(&mut self, idx: &Index, v: &RequestView, n: i64) {
+    pub fn add(&mut self, v: &RequestView, n: i64) {
         let inc = |x: &mut u64, yes: bool| {
             if yes {
                 *x = x.saturating_add_signed(n);
             }
         };
-        let denied = idx.request_denied(v);
-        let o = *idx.objs.get(v.obj);
         inc(&mut self.requests, true);
         match v.code {
             Some(c) => self.codes.add(c, n),
             None => inc(&mut self.no_code, true),
         }
         self.verbs.add(v.verb, n);
-        inc(&mut self.secrets, idx.s(o.resource) == "secrets");
-        inc(
-            &mut self.exec,
-            matches!(idx.s(o.subresource), "exec" | "attach" | "portforward"),
-        );
-        inc(&mut self.denied, denied);
+        inc(&mut self.secrets, v.secrets);
+        inc(&mut self.exec, v.exec);
+        inc(&mut self.denied, v.denied);
 
         let u = self.users.entry(v.user).or_insert_with(|| UserGroup {
             user: v.user,
@@ -144,35 +139,39 @@ impl Tally {
             resources: Counter::default(),
         });
         inc(&mut u.requests, true);
-        inc(&mut u.denied, denied);
+        inc(&mut u.denied, v.denied);
         // A request leaves only to come back with a span that holds the old
         // one (stages only add time), so the bounds need no undoing.
         u.first = u.first.min(v.start);
         u.last = u.last.max(v.end);
         u.verbs.add(v.verb, n);
-        if !o.resource.is_none() {
-            u.resources.add((o.resource, o.subresource), n);
+        if !v.object.resource.is_none() {
+            u.resources
+                .add((v.object.resource, v.object.subresource), n);
         }
         if u.requests == 0 {
             self.users.remove(&v.user);
         }
 
-        let key = idx.obj_key_of_obj(v.obj);
-        if key != NIL {
-            let g = self.objects.entry(key).or_insert_with(|| ObjectGroup {
-                key: *idx.obj_keys.get(key),
-                requests: 0,
-                first: Nanos::MAX,
-                last: Nanos::MIN,
-                users: Counter::default(),
-            });
+        if v.obj_key != NIL {
+            let k = v.obj_key as usize;
+            if self.objects.len() <= k {
+                self.objects.resize_with(k + 1, ObjectGroup::default);
+            }
+            let g = &mut self.objects[k];
+            if g.requests == 0 {
+                *g = ObjectGroup {
+                    key: v.object,
+                    requests: 0,
+                    first: Nanos::MAX,
+                    last: Nanos::MIN,
+                    users: Counter::default(),
+                };
+            }
             inc(&mut g.requests, true);
             g.first = g.first.min(v.start);
             g.last = g.last.max(v.end);
             g.users.add(v.user, n);
-            if g.requests == 0 {
-                self.objects.remove(&key);
-            }
         }
     }
 
@@ -180,7 +179,7 @@ impl Tally {
     pub fn of(idx: &Index, requests: impl IntoIterator<Item = super::ReqId>) -> Tally {
         let mut t = Tally::default();
         for r in requests {
-            t.add(idx, &idx.request(r), 1);
+            t.add(&idx.request(r), 1);
         }
         t
     }
@@ -198,7 +197,7 @@ impl Tally {
 
     /// Objects by requests descending, then resource, namespace, name, subresource.
     pub fn objects_sorted<'a>(&'a self, idx: &Index) -> Vec<&'a ObjectGroup> {
-        let mut v: Vec<_> = self.objects.values().collect();
+        let mut v: Vec<_> = self.objects.iter().filter(|g| g.requests > 0).collect();
         let key = |g: &ObjectGroup| {
             let k = g.key;
             (

@@ -59,8 +59,18 @@ pub struct ObjKey {
     pub name: Sym,
 }
 
-#[derive(Default)]
+/// Symbols the engine compares against, interned first so tests are integer compares.
+#[derive(Clone, Copy, Debug)]
+pub struct Known {
+    pub secrets: Sym,
+    pub exec: Sym,
+    pub attach: Sym,
+    pub portforward: Sym,
+    pub forbid: Sym,
+}
+
 pub struct Index {
+    pub known: Known,
     pub syms: Interner,
     pub lists: ListTable,
     pub whos: TupleTable<Who>,
@@ -85,9 +95,53 @@ pub struct Index {
     time_order: Vec<EventId>,
 }
 
+impl Default for Index {
+    fn default() -> Self {
+        let mut syms = Interner::new();
+        let known = Known {
+            secrets: syms.intern("secrets"),
+            exec: syms.intern("exec"),
+            attach: syms.intern("attach"),
+            portforward: syms.intern("portforward"),
+            forbid: syms.intern("forbid"),
+        };
+        Index {
+            known,
+            syms,
+            lists: ListTable::default(),
+            whos: TupleTable::default(),
+            objs: TupleTable::default(),
+            verdicts: TupleTable::default(),
+            obj_keys: TupleTable::default(),
+            obj_key_of: Vec::new(),
+            events: Vec::new(),
+            requests: Vec::new(),
+            req_table: HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
+            by_user: hashbrown::HashMap::new(),
+            by_object: Vec::new(),
+            tally: groups::Tally::default(),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+            time_order: Vec::new(),
+        }
+    }
+}
+
 impl Index {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Make room for about this many more events (a hint from the input size),
+    /// so the tables are not rehashed over and over while loading.
+    pub fn reserve(&mut self, events: usize) {
+        self.events.reserve(events);
+        self.requests.reserve(events);
+        let (reqs, hasher) = (&self.requests, &self.hasher);
+        self.req_table.reserve(events, |&r| {
+            std::hash::BuildHasher::hash_one(hasher, (reqs[r as usize].key, reqs[r as usize].text))
+        });
     }
 
     pub fn who(&self, e: &EventRec) -> &Who {

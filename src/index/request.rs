@@ -2,7 +2,7 @@
 //! complete stage, with impersonatedUser, responseStatus and annotations taken
 //! from whichever stage carries them.
 
-use super::{EventId, Index, NIL, ReqId};
+use super::{EventId, Index, NIL, ObjKey, ReqId};
 use crate::model::intern::{Sym, Verdict};
 use crate::model::{Nanos, Stage};
 use crate::parse::NO_TIME;
@@ -17,6 +17,9 @@ pub struct RequestView {
     pub impersonated: Sym,
     pub verb: Sym,
     pub obj: u32,
+    /// The `objects` grouping key and its id (`NIL` for non-resource requests).
+    pub object: ObjKey,
+    pub obj_key: u32,
     /// responseStatus.code, `None` when no stage carries one.
     pub code: Option<u16>,
     pub verdict: Verdict,
@@ -25,6 +28,10 @@ pub struct RequestView {
     /// The latest stage's time: when it was last heard of (a 38-minute
     /// port-forward ends at its ResponseComplete).
     pub end: Nanos,
+    /// SPEC `@denied`, `@secrets`, `@exec`, as the request is described.
+    pub denied: bool,
+    pub secrets: bool,
+    pub exec: bool,
 }
 
 impl Index {
@@ -53,15 +60,35 @@ impl Index {
             impersonated: who.impersonated,
             verb: best.verb,
             obj: best.obj,
+            object: ObjKey::default(),
+            obj_key: self.obj_key_of_obj(best.obj),
             code: (best.code != 0).then_some(best.code),
             verdict: *self.verdicts.get(best.verdict),
             start: best.received,
             end: best.ts,
+            denied: false,
+            secrets: false,
+            exec: false,
         };
-        if best.next == NIL && req.head == req.best {
-            return v; // one stage: nothing to merge
+        if best.next != NIL || req.head != req.best {
+            self.merge_stages(r, &mut v);
         }
-        // Each field from the most complete stage that carries it.
+        let o = self.objs.get(v.obj);
+        let k = &self.known;
+        v.object = ObjKey {
+            resource: o.resource,
+            subresource: o.subresource,
+            namespace: o.namespace,
+            name: o.name,
+        };
+        v.denied = matches!(v.code, Some(401 | 403)) || v.verdict.decision == k.forbid;
+        v.secrets = o.resource == k.secrets;
+        v.exec = [k.exec, k.attach, k.portforward].contains(&o.subresource);
+        v
+    }
+
+    /// Each field from the most complete stage that carries it.
+    fn merge_stages(&self, r: ReqId, v: &mut RequestView) {
         let mut rank = [0u8; 5];
         for id in self.request_events(r) {
             let e = &self.events[id as usize];
@@ -95,11 +122,5 @@ impl Index {
                 v.verdict.message = ver.message;
             }
         }
-        v
-    }
-
-    /// SPEC `@denied` for a request.
-    pub fn request_denied(&self, v: &RequestView) -> bool {
-        crate::model::is_denied(v.code, self.s(v.verdict.decision))
     }
 }

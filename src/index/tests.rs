@@ -6,7 +6,7 @@ fn index_of(lines: &[&str]) -> Index {
     let mut b = Batch::default();
     b.lines = parse_chunk(text.as_bytes(), 0, &mut b);
     let mut idx = Index::new();
-    idx.apply(b);
+    idx.apply(&b);
     idx
 }
 

@@ -48,6 +48,13 @@ impl Interner {
         Self::default()
     }
 
+    /// Forget everything, keeping the memory for reuse.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.truncate(1);
+        self.table.clear();
+    }
+
     /// Number of ids handed out, `Sym::NONE` included.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -129,6 +136,12 @@ impl Default for ListTable {
 }
 
 impl ListTable {
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.ends.truncate(1);
+        self.table.clear();
+    }
+
     pub fn get(&self, id: ListId) -> &[Sym] {
         let i = id.0 as usize;
         if i == 0 || i >= self.ends.len() {
@@ -186,6 +199,11 @@ impl<T> Default for TupleTable<T> {
 }
 
 impl<T: Copy + Eq + Hash> TupleTable<T> {
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.table.clear();
+    }
+
     pub fn intern(&mut self, t: T) -> u32 {
         let h = self.hasher.hash_one(t);
         let items = &self.items;

@@ -93,6 +93,22 @@ impl Batch {
         }
     }
 
+    /// Make a used batch ready for another chunk, keeping its memory: the
+    /// consumer hands batches back, so loading allocates nothing per chunk.
+    pub fn reset(&mut self, source: u32, chunk: u64) {
+        self.source = source;
+        self.chunk = chunk;
+        self.lines = 0;
+        self.bytes = 0;
+        self.syms.clear();
+        self.lists.clear();
+        self.whos.clear();
+        self.objs.clear();
+        self.verdicts.clear();
+        self.events.clear();
+        self.skipped.clear();
+    }
+
     /// Intern a wire event into this batch.
     pub fn push(&mut self, ev: &WireEvent<'_>, offset: u64, len: u32) {
         let syms = &mut self.syms;

@@ -17,17 +17,13 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use wire::WireEvent;
 
-/// What one record turned out to be.
-// A record is consumed as soon as it is classified; boxing the event would
-// cost an allocation per line on the hot path.
-#[allow(clippy::large_enum_variant)]
-enum Record<'a> {
-    Event(WireEvent<'a>),
-    /// Items of an EventList or array: (start, len) relative to the record.
-    Items(Vec<(usize, usize)>),
-    NotEvent(&'static str),
+/// How a record went. Events found were pushed already.
+enum Outcome {
+    Loaded,
+    /// The JSON ends before the record does (a line cut short, or the first
+    /// line of a pretty-printed document).
     Incomplete,
-    Invalid(SkipReason),
+    Skipped(SkipReason),
 }
 
 /// Parse a chunk that starts at a record boundary, `base` being the offset of
@@ -43,7 +39,10 @@ pub fn parse_chunk(data: &[u8], base: u64, out: &mut Batch) -> u64 {
         } else {
             record(data, base, pos + s, pos + e, end, line_no, out)
         };
-        for _ in 0..consumed {
+        // The line's end is known; only a multi-line record needs a search.
+        line_no += 1;
+        pos = (end + 1).min(data.len());
+        for _ in 1..consumed {
             line_no += 1;
             pos = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
         }
@@ -81,29 +80,38 @@ fn record(
             }
         },
     };
-    let text = &data[json_at..stop];
-    match classify(text) {
-        Record::Incomplete => {
+    match load(&data[json_at..stop], base + json_at as u64, out) {
+        Outcome::Loaded => 1,
+        Outcome::Skipped(reason) => {
+            out.skipped.push(Skip {
+                line: line_no,
+                reason,
+            });
+            1
+        }
+        Outcome::Incomplete => {
             // Perhaps a pretty-printed document: take the continuation lines.
             let mut doc_end = line_end;
             let mut lines = 1;
-            while doc_end < data.len()
-                && doc_end + 1 < data.len()
-                && !frame::starts_record(data[doc_end + 1])
-            {
+            while doc_end + 1 < data.len() && !frame::starts_record(data[doc_end + 1]) {
                 doc_end = memchr::memchr(b'\n', &data[doc_end + 1..])
                     .map_or(data.len(), |i| doc_end + 1 + i);
                 lines += 1;
             }
             if lines > 1 {
                 let (_, e) = frame::trim(&data[json_at..doc_end]);
-                let doc = &data[json_at..json_at + e];
-                match classify(doc) {
-                    Record::Incomplete | Record::Invalid(_) | Record::NotEvent(_) => {}
-                    found => {
-                        emit(found, doc, base + json_at as u64, line_no, out);
+                match load(&data[json_at..json_at + e], base + json_at as u64, out) {
+                    Outcome::Loaded => return lines,
+                    // A whole document, just not an event: one report for all its lines.
+                    Outcome::Skipped(r @ SkipReason::NotAnEvent(_)) => {
+                        out.skipped.push(Skip {
+                            line: line_no,
+                            reason: r,
+                        });
                         return lines;
                     }
+                    // Not a document after all: the lines are looked at one by one.
+                    Outcome::Skipped(_) | Outcome::Incomplete => {}
                 }
             }
             out.skipped.push(Skip {
@@ -112,69 +120,58 @@ fn record(
             });
             1
         }
-        found => {
-            emit(found, text, base + json_at as u64, line_no, out);
-            1
-        }
     }
 }
 
-fn emit(rec: Record<'_>, text: &[u8], offset: u64, line_no: u64, out: &mut Batch) {
-    match rec {
-        Record::Event(ev) => out.push(&ev, offset, text.len() as u32),
-        Record::Items(items) => {
-            let mut bad = false;
-            for (s, len) in items {
-                let item = &text[s..s + len];
-                match sonic_rs::from_slice::<WireEvent>(item) {
-                    Ok(ev) if ev.is_event() => out.push(&ev, offset + s as u64, len as u32),
-                    _ => bad = true,
-                }
-            }
-            // Lines are what is counted: one report however many items failed.
-            if bad {
-                out.skipped.push(Skip {
-                    line: line_no,
-                    reason: SkipReason::NotAnEvent("a list with items that are not audit events"),
-                });
-            }
-        }
-        Record::NotEvent(what) => out.skipped.push(Skip {
-            line: line_no,
-            reason: SkipReason::NotAnEvent(what),
-        }),
-        Record::Invalid(reason) => out.skipped.push(Skip {
-            line: line_no,
-            reason,
-        }),
-        Record::Incomplete => out.skipped.push(Skip {
-            line: line_no,
-            reason: SkipReason::Truncated,
-        }),
-    }
-}
-
-fn classify(text: &[u8]) -> Record<'_> {
+/// Parse one record's JSON text and push the events in it.
+fn load(text: &[u8], offset: u64, out: &mut Batch) -> Outcome {
     if text.first() == Some(&b'[') {
         return match serde_json::from_slice::<Vec<&RawValue>>(text) {
-            Ok(items) => Record::Items(items.iter().map(|v| rel(text, v)).collect()),
+            Ok(items) => items_of(text, items.iter().map(|v| rel(text, v)), offset, out),
             Err(e) => invalid(text, e.is_eof(), e.to_string()),
         };
     }
     match sonic_rs::from_slice::<WireEvent>(text) {
-        Ok(ev) if ev.is_event() => Record::Event(ev),
-        Ok(_) => shape(text),
+        Ok(ev) if ev.is_event() => {
+            out.push(&ev, offset, text.len() as u32);
+            Outcome::Loaded
+        }
+        Ok(_) => shape(text, offset, out),
         Err(e) => invalid(text, e.is_eof(), e.to_string()),
     }
 }
 
-fn invalid(text: &[u8], eof: bool, msg: String) -> Record<'_> {
-    if std::str::from_utf8(text).is_err() {
-        Record::Invalid(SkipReason::InvalidUtf8)
-    } else if eof {
-        Record::Incomplete
+/// The items of an EventList or JSON array: each event is pushed; lines are
+/// what is counted, so any items that are not events make one report.
+fn items_of(
+    text: &[u8],
+    items: impl Iterator<Item = (usize, usize)>,
+    offset: u64,
+    out: &mut Batch,
+) -> Outcome {
+    let mut bad = false;
+    for (s, len) in items {
+        match sonic_rs::from_slice::<WireEvent>(&text[s..s + len]) {
+            Ok(ev) if ev.is_event() => out.push(&ev, offset + s as u64, len as u32),
+            _ => bad = true,
+        }
+    }
+    if bad {
+        Outcome::Skipped(SkipReason::NotAnEvent(
+            "a list with items that are not audit events",
+        ))
     } else {
-        Record::Invalid(SkipReason::Invalid(msg))
+        Outcome::Loaded
+    }
+}
+
+fn invalid(text: &[u8], eof: bool, msg: String) -> Outcome {
+    if std::str::from_utf8(text).is_err() {
+        Outcome::Skipped(SkipReason::InvalidUtf8)
+    } else if eof {
+        Outcome::Incomplete
+    } else {
+        Outcome::Skipped(SkipReason::Invalid(msg))
     }
 }
 
@@ -186,7 +183,7 @@ fn rel(text: &[u8], v: &RawValue) -> (usize, usize) {
 }
 
 /// The slow path for JSON that is not an event: an EventList, or something to name.
-fn shape(text: &[u8]) -> Record<'_> {
+fn shape(text: &[u8], offset: u64, out: &mut Batch) -> Outcome {
     #[derive(Deserialize)]
     struct Shape<'a> {
         #[serde(borrow)]
@@ -196,22 +193,23 @@ fn shape(text: &[u8]) -> Record<'_> {
         proto_payload: Option<&'a RawValue>,
         properties: Option<&'a RawValue>,
     }
+    let not = |what| Outcome::Skipped(SkipReason::NotAnEvent(what));
     let Ok(s) = serde_json::from_slice::<Shape>(text) else {
-        return Record::NotEvent("JSON that is not an audit event");
+        return not("JSON that is not an audit event");
     };
     if let Some(items) = s.items {
         if let Ok(list) = serde_json::from_str::<Vec<&RawValue>>(items.get()) {
-            return Record::Items(list.iter().map(|v| rel(text, v)).collect());
+            return items_of(text, list.iter().map(|v| rel(text, v)), offset, out);
         }
     }
     if s.records.is_some() {
-        Record::NotEvent("an Azure diagnostic-settings batch (AKS records), not yet supported")
+        not("an Azure diagnostic-settings batch (AKS records), not yet supported")
     } else if s.properties.is_some() {
-        Record::NotEvent("an Azure diagnostic record (AKS), not yet supported")
+        not("an Azure diagnostic record (AKS), not yet supported")
     } else if s.proto_payload.is_some() {
-        Record::NotEvent("a Google Cloud Logging entry (GKE), not yet supported")
+        not("a Google Cloud Logging entry (GKE), not yet supported")
     } else {
-        Record::NotEvent("JSON that is not an audit event")
+        not("JSON that is not an audit event")
     }
 }
 

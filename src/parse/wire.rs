@@ -1,8 +1,8 @@
 //! The fields of an `audit.k8s.io` Event the index needs, borrowed from the line.
 //!
-//! Strings borrow from the line unless they hold escapes: Go writes `&` as
-//! `\u0026` (requestURI) and RBAC reasons carry `\"`, and only those are
-//! decoded into owned strings. (`#[serde(borrow)]` does not reach through
+//! Strings borrow from the line unless they hold escapes (RBAC reasons carry
+//! `\"`), and only those are decoded into owned strings. requestURI is not
+//! read here: the index does not keep it, and Go escapes its `&` as `\u0026`. (`#[serde(borrow)]` does not reach through
 //! `Option<Cow<str>>`, which would allocate every string; hence `Str`.)
 //! Nothing is assumed present. `requestObject`/`responseObject` are skipped, only
 //! their presence is kept.
@@ -81,8 +81,7 @@ pub struct WireEvent<'a> {
     pub level: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub verb: Option<Str<'a>>,
-    #[serde(rename = "requestURI", borrow, default)]
-    pub request_uri: Option<Str<'a>>,
+
     #[serde(borrow, default)]
     pub user: Option<WireUser<'a>>,
     #[serde(rename = "impersonatedUser", borrow, default)]

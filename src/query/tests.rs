@@ -31,7 +31,7 @@ fn setup() -> (Index, Mem) {
     parse_chunk(text.as_bytes(), 0, &mut b);
     assert!(b.skipped.is_empty(), "{:?}", b.skipped);
     let mut idx = Index::new();
-    idx.apply(b);
+    idx.apply(&b);
     (idx, Mem(text.into_bytes()))
 }
 
@@ -230,7 +230,7 @@ fn matcher_follows_a_growing_index() {
     let line = r#"{"auditID":"00000000-0000-4000-8000-000000000099","stage":"ResponseComplete","verb":"get","user":{"username":"zed"},"stageTimestamp":"2026-11-21T11:00:00Z"}"#;
     let mut b = Batch::default();
     parse_chunk(line.as_bytes(), 0, &mut b);
-    idx.apply(b);
+    idx.apply(&b);
     m.sync(&idx);
     let last = *idx.events.last().expect("event");
     assert!(m.matches(&idx, &last, &mut crate::model::NoRaw));

@@ -14,6 +14,14 @@ pub struct Loading {
     pub rx: Receiver<SourceMsg>,
     pub raw: Arc<RawStore>,
     pub names: Vec<String>,
+    spare: SyncSender<Box<Batch>>,
+}
+
+impl Loading {
+    /// Give a consumed batch back for reuse (optional; saves allocations).
+    pub fn recycle(&self, b: Box<Batch>) {
+        let _ = self.spare.try_send(b);
+    }
 }
 
 struct Chunk {
@@ -78,9 +86,16 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
         let _ = pool_tx.send(Vec::new());
     }
     let work_rx = Arc::new(std::sync::Mutex::new(work_rx));
+    let (spare_tx, spare_rx) = sync_channel::<Box<Batch>>(workers * 2 + 4);
+    let spare_rx = Arc::new(std::sync::Mutex::new(spare_rx));
     for _ in 0..workers {
-        let (work_rx, int_tx, pool_tx) = (work_rx.clone(), int_tx.clone(), pool_tx.clone());
-        std::thread::spawn(move || worker(&work_rx, &int_tx, &pool_tx));
+        let (work_rx, int_tx, pool_tx, spare_rx) = (
+            work_rx.clone(),
+            int_tx.clone(),
+            pool_tx.clone(),
+            spare_rx.clone(),
+        );
+        std::thread::spawn(move || worker(&work_rx, &int_tx, &pool_tx, &spare_rx));
     }
     {
         let int_tx = int_tx.clone();
@@ -96,6 +111,7 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
         rx: out_rx,
         raw: Arc::new(RawStore::new(raw_files)),
         names,
+        spare: spare_tx,
     })
 }
 
@@ -103,6 +119,7 @@ fn worker(
     work: &std::sync::Mutex<Receiver<Chunk>>,
     out: &SyncSender<Internal>,
     pool: &SyncSender<Vec<u8>>,
+    spare: &std::sync::Mutex<Receiver<Box<Batch>>>,
 ) {
     loop {
         let chunk = match work.lock() {
@@ -112,11 +129,17 @@ fn worker(
             },
             Err(_) => return,
         };
-        let mut batch = Batch::new(chunk.input, chunk.idx);
+        let mut batch = match spare.lock().ok().and_then(|rx| rx.try_recv().ok()) {
+            Some(mut b) => {
+                b.reset(chunk.input, chunk.idx);
+                b
+            }
+            None => Box::new(Batch::new(chunk.input, chunk.idx)),
+        };
         batch.lines = parse_chunk(&chunk.data, chunk.base, &mut batch);
         batch.bytes = chunk.data.len() as u64;
         let _ = pool.try_send(chunk.data);
-        if out.send(Internal::Parsed(Box::new(batch))).is_err() {
+        if out.send(Internal::Parsed(batch)).is_err() {
             return;
         }
     }
@@ -133,26 +156,26 @@ fn produce(
     for (i, (inp, spool)) in inputs.into_iter().zip(spools).enumerate() {
         let input = i as u32;
         let name = inp.name.clone();
-        let reader: Box<dyn Read> = match (inp.file, inp.encoding) {
-            (Some(f), Encoding::Plain) => Box::new(Counting {
-                inner: f,
-                int: int.clone(),
-            }),
+        // Plain streams are read straight into the chunk buffers (a wrapper
+        // would make std zero them before every read) and counted as cut;
+        // gzip is counted in compressed bytes under the decoder.
+        let (reader, count): (Box<dyn Read>, _) = match (inp.file, inp.encoding) {
+            (Some(f), Encoding::Plain) => (Box::new(f), Some(int)),
             (Some(f), Encoding::Gzip) => {
                 let counted = Counting {
                     inner: f,
                     int: int.clone(),
                 };
-                Box::new(flate2::read::MultiGzDecoder::new(
-                    std::io::BufReader::with_capacity(1 << 20, counted),
-                ))
+                (
+                    Box::new(flate2::read::MultiGzDecoder::new(
+                        std::io::BufReader::with_capacity(1 << 20, counted),
+                    )),
+                    None,
+                )
             }
-            (None, _) => Box::new(Counting {
-                inner: std::io::stdin().lock(),
-                int: int.clone(),
-            }),
+            (None, _) => (Box::new(std::io::stdin().lock()), Some(int)),
         };
-        let (chunks, err) = cut(reader, spool, input, chunk_size, work, pool);
+        let (chunks, err) = cut(reader, spool, input, chunk_size, work, pool, count);
         if let Some(e) = err {
             let _ = int.send(Internal::Warning(format!(
                 "{name}: read stopped after an error ({e}); the events before it are kept"
@@ -187,6 +210,7 @@ fn cut(
     chunk_size: usize,
     work: &SyncSender<Chunk>,
     pool: &Receiver<Vec<u8>>,
+    count: Option<&SyncSender<Internal>>,
 ) -> (u64, Option<std::io::Error>) {
     let mut carry: Vec<u8> = Vec::new();
     let mut base: u64 = 0;
@@ -213,26 +237,24 @@ fn cut(
             }
             let want = (chunk_size.max(buf.len() / 2)).max(1 << 16);
             let old = buf.len();
-            buf.resize(old + want, 0);
-            let mut late_error = None;
-            match read_full(&mut r, &mut buf[old..], &mut late_error) {
-                Ok(n) => {
-                    if let Some(s) = spool.as_mut() {
-                        if let Err(e) = s.write_all(&buf[old..old + n]) {
-                            error = Some(e);
-                            spool = None;
-                        }
-                    }
-                    buf.truncate(old + n);
-                    if n < want || late_error.is_some() {
-                        eof = true;
-                    }
-                    if late_error.is_some() {
-                        error = late_error;
-                    }
+            // read_to_end fills spare capacity without zeroing it first, and
+            // keeps what it read before an error.
+            buf.reserve(want);
+            let res = (&mut r).take(want as u64).read_to_end(&mut buf);
+            let n = buf.len() - old;
+            if let Some(c) = count {
+                let _ = c.send(Internal::Read(n as u64));
+            }
+            if let Some(s) = spool.as_mut() {
+                if let Err(e) = s.write_all(&buf[old..]) {
+                    error = Some(e);
+                    spool = None;
                 }
+            }
+            match res {
+                Ok(_) if n < want => eof = true,
+                Ok(_) => {}
                 Err(e) => {
-                    buf.truncate(old);
                     error = Some(e);
                     eof = true;
                 }
@@ -261,29 +283,6 @@ fn cut(
             return (idx, error);
         }
     }
-}
-
-/// Fill `buf`; an error after some bytes were read is handed back in `late`
-/// so those bytes are still parsed.
-fn read_full(
-    r: &mut dyn Read,
-    buf: &mut [u8],
-    late: &mut Option<std::io::Error>,
-) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) if n > 0 => {
-                *late = Some(e);
-                break;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// Line numbers of skipped records are known once every earlier chunk of
