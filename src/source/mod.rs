@@ -196,7 +196,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            chunk_size: 4 << 20,
+            chunk_size: 1 << 20,
             keep_raw: true,
         }
     }
