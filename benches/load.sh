@@ -16,7 +16,7 @@ IN="$DIR/audit-$EVENTS.log"
 mkdir -p "$DIR"
 if [ ! -s "$IN" ]; then
   echo "generating $IN ..." >&2
-  python3 ../shared/tools/gen-audit --events "$EVENTS" --seed 1 -o "$IN"
+  python3 tests/fixtures/gen-audit --events "$EVENTS" --seed 1 -o "$IN"
 fi
 cargo build --release --quiet --bin kaudit
 cargo bench --quiet --bench bare_parse --no-run 2>/dev/null

@@ -105,14 +105,20 @@ pub struct Env {
 impl Env {
     pub fn detect() -> Self {
         let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        // The terminal's own width when there is one; else $COLUMNS; else 80.
+        let term = if stdout_is_terminal {
+            crossterm::terminal::size().ok().map(|(w, _)| w as usize)
+        } else {
+            None
+        };
+        let width = term
+            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
             .unwrap_or(80);
         Env {
             now,
             stdin_is_terminal: std::io::stdin().is_terminal(),
-            stdout_is_terminal: std::io::stdout().is_terminal(),
+            stdout_is_terminal,
             width,
         }
     }

@@ -29,7 +29,7 @@ fn fixture_dir() -> tempfile::TempDir {
         std::fs::copy(&p, dir.path().join(p.file_name().expect("name"))).expect("copy");
     }
     // A RequestResponse event with a 20 MB object, then an ordinary one.
-    let sample = std::fs::read_to_string(shared().join("corpus/apiserver/sample-audit.log"))
+    let sample = std::fs::read_to_string(fixtures().join("corpus/apiserver/sample-audit.log"))
         .expect("sample");
     let mut lines = sample.lines();
     let first = lines.next().expect("line");

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 fn sample() -> PathBuf {
-    shared().join("corpus/apiserver/sample-audit.log")
+    fixtures().join("corpus/apiserver/sample-audit.log")
 }
 
 fn stderr_of(out: &std::process::Output) -> String {

@@ -9,11 +9,11 @@ use std::path::PathBuf;
 
 fn corpus_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let native = shared().join("corpus/public/native");
+    let native = fixtures().join("corpus/native");
     for dir in [
         native.clone(),
         native.join("falco-trace-files"),
-        shared().join("corpus/apiserver"),
+        fixtures().join("corpus/apiserver"),
     ] {
         for e in std::fs::read_dir(&dir).expect("corpus dir") {
             let p = e.expect("entry").path();
@@ -166,7 +166,7 @@ fn gen_audit_output_every_filter() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("gen.log");
     let status = std::process::Command::new("python3")
-        .arg(shared().join("tools/gen-audit"))
+        .arg(fixtures().join("gen-audit"))
         .args(["--events", "20000", "--seed", "7", "-o"])
         .arg(&path)
         .status()

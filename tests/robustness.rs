@@ -77,12 +77,11 @@ fn mutate(line: &[u8], rng: &mut Rng) -> Vec<u8> {
 
 #[test]
 fn mutated_input_never_panics() {
-    let sample =
-        std::fs::read(common::shared().join("corpus/apiserver/sample-audit.log")).expect("sample");
-    let thm = std::fs::read(
-        common::shared().join("corpus/public/native/thm-aoc2024-day22-minikube.jsonl"),
-    )
-    .expect("thm");
+    let sample = std::fs::read(common::fixtures().join("corpus/apiserver/sample-audit.log"))
+        .expect("sample");
+    let thm =
+        std::fs::read(common::fixtures().join("corpus/native/thm-aoc2024-day22-minikube.jsonl"))
+            .expect("thm");
     let lines: Vec<&[u8]> = sample
         .split(|&b| b == b'\n')
         .chain(thm.split(|&b| b == b'\n'))

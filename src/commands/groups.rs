@@ -219,7 +219,7 @@ pub fn write_objects(
         }
         Format::Table => {
             let mut t = Table::new(vec![
-                Col::name("OBJECT"),
+                Col::name("OBJECT").weight(2),
                 Col::num("REQUESTS"),
                 Col::text("USERS"),
                 Col::fixed("LAST"),

@@ -2,7 +2,7 @@
 //! RFC 4180 CSV, and JSON time formatting.
 
 use crate::model::Nanos;
-use crate::model::text::{sanitize, truncate, truncate_middle, width};
+use crate::model::text::{sanitize, truncate, truncate_name, width};
 use crate::model::time::{format_micros, format_short};
 use std::io::{self, Write};
 
@@ -12,12 +12,13 @@ pub enum Align {
     Right,
 }
 
-/// A column: header, alignment, whether it may shrink to fit, and whether a
-/// cut keeps the end of the text (names) or only its start.
+/// A column: header, alignment, whether it may shrink to fit (and its weight
+/// when it does), and whether a cut keeps the end of the text (names).
 pub struct Col {
     pub header: &'static str,
     pub align: Align,
     pub flex: bool,
+    pub weight: usize,
     pub keep_end: bool,
 }
 
@@ -27,21 +28,27 @@ impl Col {
             header,
             align: Align::Left,
             flex: true,
+            weight: 1,
             keep_end: false,
         }
     }
-    /// A name whose tail matters: cut in the middle.
+    /// A name: cut where it says least (see `truncate_name`).
     pub fn name(header: &'static str) -> Col {
         Col {
             keep_end: true,
             ..Col::text(header)
         }
     }
+    /// Give a flexible column more of the room than the others.
+    pub fn weight(self, weight: usize) -> Col {
+        Col { weight, ..self }
+    }
     pub fn fixed(header: &'static str) -> Col {
         Col {
             header,
             align: Align::Left,
             flex: false,
+            weight: 1,
             keep_end: false,
         }
     }
@@ -50,6 +57,7 @@ impl Col {
             header,
             align: Align::Right,
             flex: false,
+            weight: 1,
             keep_end: false,
         }
     }
@@ -102,15 +110,19 @@ impl Table {
             .filter(|&i| !self.cols[i].flex)
             .map(|i| natural[i])
             .sum();
-        let flex: Vec<usize> = (0..n).filter(|&i| self.cols[i].flex).collect();
         let mut room = total.saturating_sub(fixed + gaps);
-        // Give each flexible column its need or a fair share, narrowest first.
-        let mut order = flex.clone();
-        order.sort_by_key(|&i| natural[i]);
-        for (k, &i) in order.iter().enumerate() {
-            let share = room / (order.len() - k);
+        // Weighted fair share: a column that needs less than its share gets
+        // its need and leaves the rest to the others, neediest last.
+        let mut order: Vec<usize> = (0..n).filter(|&i| self.cols[i].flex).collect();
+        order.sort_by(|&a, &b| {
+            (natural[a] * self.cols[b].weight).cmp(&(natural[b] * self.cols[a].weight))
+        });
+        let mut weights: usize = order.iter().map(|&i| self.cols[i].weight).sum();
+        for &i in &order {
+            let share = room * self.cols[i].weight / weights.max(1);
             widths[i] = natural[i].min(share.max(self.cols[i].header.len()));
             room = room.saturating_sub(widths[i]);
+            weights -= self.cols[i].weight;
         }
         let line = |cells: &mut dyn Iterator<Item = String>| -> String {
             let mut s = String::new();
@@ -119,7 +131,7 @@ impl Table {
                     s.push_str("  ");
                 }
                 let c = if self.cols[i].keep_end {
-                    truncate_middle(&c, widths[i])
+                    truncate_name(&c, widths[i])
                 } else {
                     truncate(&c, widths[i])
                 }

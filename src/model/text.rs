@@ -79,8 +79,18 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Cut to `max` columns keeping both ends (`system:ser…nt-controller`): the
-/// tail of an identity or object name is often what tells two apart.
+/// Cut a name to `max` columns where it says least. An email's local part
+/// names the person (`jordan.lee@corp.e…`); the tail of a service account,
+/// node or object name tells it from its siblings, so those keep both ends.
+pub fn truncate_name(s: &str, max: usize) -> Cow<'_, str> {
+    if s.contains('@') {
+        truncate(s, max)
+    } else {
+        truncate_middle(s, max)
+    }
+}
+
+/// Cut to `max` columns keeping both ends (`system:ser…nt-controller`).
 pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
     let n = width(s);
     if n <= max {

@@ -13,8 +13,9 @@ pub fn kaudit() -> Command {
     c
 }
 
-pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+/// Test inputs kept in the repository (see tests/fixtures/corpus/SOURCES.md).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// One event as the oracle sees it: its value, its text (one line) and its position.
