@@ -64,14 +64,7 @@ fn a_missing_file_is_a_runtime_error_naming_it() {
 
 #[test]
 fn a_closed_pipe_is_success() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let big = dir.path().join("big.log");
-    let out = kaudit()
-        .args(["demo", "--events", "20000", "--write"])
-        .arg(&big)
-        .output()
-        .expect("run");
-    assert!(out.status.success());
+    let (_dir, big) = demo_log(20_000);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaudit"))
         .args(["events", "--format", "jsonl"])
         .arg(&big)

@@ -146,18 +146,7 @@ fn every_corpus_file_every_filter() {
 
 #[test]
 fn demo_output_every_filter() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("demo.log");
-    let out = kaudit()
-        .args(["demo", "--events", "20000", "--write"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_dir, path) = demo_log(20_000);
     check_file(&path);
 }
 

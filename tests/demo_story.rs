@@ -10,23 +10,8 @@ use std::sync::OnceLock;
 
 fn demo() -> &'static Path {
     static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("demo.log");
-        let out = kaudit()
-            .arg("demo")
-            .arg("--write")
-            .arg(&path)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (dir, path)
-    })
-    .1
+    &DIR.get_or_init(|| common::demo_log(kaudit::demo::DemoOptions::default().events))
+        .1
 }
 
 fn run(args: &[&str]) -> String {

@@ -79,6 +79,53 @@ fn named(idx: &Index, s: Sym) -> String {
     }
 }
 
+fn time_text(t: crate::model::Nanos) -> String {
+    json_time(t).as_str().unwrap_or("").to_string()
+}
+
+/// How one kind of group is written in each format.
+struct Shape<'a, T> {
+    /// The JSON document's key (`{"users": [...]}`).
+    key: &'static str,
+    json: &'a dyn Fn(&T) -> serde_json::Value,
+    csv_header: &'static [&'static str],
+    csv: &'a dyn Fn(&T) -> Vec<String>,
+    columns: fn() -> Vec<Col>,
+    row: &'a dyn Fn(&T) -> Vec<String>,
+}
+
+fn write_list<T>(
+    cfg: &QueryConfig,
+    items: &[&T],
+    shape: Shape<'_, T>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match cfg.format {
+        Format::Json => {
+            let list: Vec<_> = items.iter().map(|i| (shape.json)(i)).collect();
+            serde_json::to_writer_pretty(&mut *out, &json!({ shape.key: list }))?;
+            writeln!(out)
+        }
+        Format::Jsonl => items
+            .iter()
+            .try_for_each(|i| writeln!(out, "{}", (shape.json)(i))),
+        Format::Csv => {
+            csv_row(out, shape.csv_header)?;
+            items.iter().try_for_each(|i| {
+                let cells = (shape.csv)(i);
+                csv_row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>())
+            })
+        }
+        Format::Table => {
+            let mut t = Table::new((shape.columns)());
+            for i in items {
+                t.row((shape.row)(i));
+            }
+            t.write(out, cfg.width)
+        }
+    }
+}
+
 pub fn write_users(
     cfg: &QueryConfig,
     idx: &Index,
@@ -86,79 +133,63 @@ pub fn write_users(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
-    let users = tally.users_sorted(idx);
-    match cfg.format {
-        Format::Json => {
-            let list: Vec<_> = users.iter().map(|u| user_entry(idx, u)).collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({"users": list}))?;
-            writeln!(out)
-        }
-        Format::Jsonl => users
-            .iter()
-            .try_for_each(|u| writeln!(out, "{}", user_entry(idx, u))),
-        Format::Csv => {
-            csv_row(
-                out,
-                &[
-                    "user",
-                    "requests",
-                    "denied",
-                    "first",
-                    "last",
-                    "verbs",
-                    "resources",
-                ],
-            )?;
-            users.iter().try_for_each(|u| {
-                let t = |t| json_time(t).as_str().unwrap_or("").to_string();
-                let verbs = counts_text(
-                    u.verbs
-                        .iter()
-                        .map(|(k, n)| (idx.s(k).to_string(), n))
-                        .collect(),
-                    "=",
-                );
-                let res = counts_text(
-                    u.resources
-                        .iter()
-                        .map(|((r, s), n)| (resource_name(idx, r, s), n))
-                        .collect(),
-                    "=",
-                );
-                csv_row(
-                    out,
-                    &[
-                        idx.s(u.user),
-                        &u.requests.to_string(),
-                        &u.denied.to_string(),
-                        &t(u.first),
-                        &t(u.last),
-                        &verbs,
-                        &res,
-                    ],
-                )
-            })
-        }
-        Format::Table => {
-            let mut t = Table::new(vec![
+    let shape = Shape {
+        key: "users",
+        json: &|u: &UserGroup| user_entry(idx, u),
+        csv_header: &[
+            "user",
+            "requests",
+            "denied",
+            "first",
+            "last",
+            "verbs",
+            "resources",
+        ],
+        csv: &|u: &UserGroup| {
+            let verbs = counts_text(
+                u.verbs
+                    .iter()
+                    .map(|(k, n)| (idx.s(k).to_string(), n))
+                    .collect(),
+                "=",
+            );
+            let res = counts_text(
+                u.resources
+                    .iter()
+                    .map(|((r, s), n)| (resource_name(idx, r, s), n))
+                    .collect(),
+                "=",
+            );
+            vec![
+                idx.s(u.user).into(),
+                u.requests.to_string(),
+                u.denied.to_string(),
+                time_text(u.first),
+                time_text(u.last),
+                verbs,
+                res,
+            ]
+        },
+        columns: || {
+            vec![
                 Col::name("USER"),
                 Col::num("REQUESTS"),
                 Col::num("DENIED"),
                 Col::fixed("FIRST"),
                 Col::fixed("LAST"),
-            ]);
-            for u in &users {
-                t.row(vec![
-                    named(idx, u.user),
-                    thousands(u.requests),
-                    thousands(u.denied),
-                    table_time(u.first),
-                    table_time(u.last),
-                ]);
-            }
-            t.write(out, cfg.width)
-        }
-    }
+            ]
+        },
+        row: &|u: &UserGroup| {
+            vec![
+                named(idx, u.user),
+                thousands(u.requests),
+                thousands(u.denied),
+                table_time(u.first),
+                table_time(u.last),
+            ]
+        },
+    };
+    write_list(cfg, &tally.users_sorted(idx), shape, out)
 }
 
 pub fn write_objects(
@@ -168,78 +199,67 @@ pub fn write_objects(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
-    let objects = tally.objects_sorted(idx);
-    match cfg.format {
-        Format::Json => {
-            let list: Vec<_> = objects.iter().map(|o| object_entry(idx, o)).collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({"objects": list}))?;
-            writeln!(out)
-        }
-        Format::Jsonl => objects
-            .iter()
-            .try_for_each(|o| writeln!(out, "{}", object_entry(idx, o))),
-        Format::Csv => {
-            csv_row(
-                out,
-                &[
-                    "resource",
-                    "subresource",
-                    "namespace",
-                    "name",
-                    "requests",
-                    "users",
-                    "first",
-                    "last",
-                ],
-            )?;
-            objects.iter().try_for_each(|o| {
-                let k = o.key;
-                let t = |t| json_time(t).as_str().unwrap_or("").to_string();
-                let users = counts_text(
-                    o.users
-                        .iter()
-                        .map(|(u, n)| (idx.s(u).to_string(), n))
-                        .collect(),
-                    "=",
-                );
-                csv_row(
-                    out,
-                    &[
-                        idx.s(k.resource),
-                        idx.s(k.subresource),
-                        idx.s(k.namespace),
-                        idx.s(k.name),
-                        &o.requests.to_string(),
-                        &users,
-                        &t(o.first),
-                        &t(o.last),
-                    ],
-                )
-            })
-        }
-        Format::Table => {
-            let mut t = Table::new(vec![
+    let shape = Shape {
+        key: "objects",
+        json: &|o: &ObjectGroup| object_entry(idx, o),
+        csv_header: &[
+            "resource",
+            "subresource",
+            "namespace",
+            "name",
+            "requests",
+            "users",
+            "first",
+            "last",
+        ],
+        csv: &|o: &ObjectGroup| {
+            let k = o.key;
+            let users = counts_text(
+                o.users
+                    .iter()
+                    .map(|(u, n)| (idx.s(u).to_string(), n))
+                    .collect(),
+                "=",
+            );
+            [
+                idx.s(k.resource),
+                idx.s(k.subresource),
+                idx.s(k.namespace),
+                idx.s(k.name),
+            ]
+            .map(String::from)
+            .into_iter()
+            .chain([
+                o.requests.to_string(),
+                users,
+                time_text(o.first),
+                time_text(o.last),
+            ])
+            .collect()
+        },
+        columns: || {
+            vec![
                 Col::name("OBJECT").weight(2),
                 Col::num("REQUESTS"),
                 Col::text("USERS"),
                 Col::fixed("LAST"),
-            ]);
-            for o in &objects {
-                let mut users: Vec<_> = o.users.iter().collect();
-                users.sort_by(|a, b| b.1.cmp(&a.1).then(idx.s(a.0).cmp(idx.s(b.0))));
-                let who = users
-                    .iter()
-                    .map(|(u, n)| format!("{} ({n})", named(idx, *u)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                t.row(vec![
-                    object_label(idx, &o.key),
-                    thousands(o.requests),
-                    who,
-                    table_time(o.last),
-                ]);
-            }
-            t.write(out, cfg.width)
-        }
-    }
+            ]
+        },
+        row: &|o: &ObjectGroup| {
+            let mut users: Vec<_> = o.users.iter().collect();
+            users.sort_by(|a, b| b.1.cmp(&a.1).then(idx.s(a.0).cmp(idx.s(b.0))));
+            let who = users
+                .iter()
+                .map(|(u, n)| format!("{} ({n})", named(idx, *u)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                object_label(idx, &o.key),
+                thousands(o.requests),
+                who,
+                table_time(o.last),
+            ]
+        },
+    };
+    write_list(cfg, &tally.objects_sorted(idx), shape, out)
 }

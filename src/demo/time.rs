@@ -1,40 +1,11 @@
 //! Time as microseconds since the Unix epoch, written as Kubernetes'
 //! MicroTime (`2026-11-21T09:12:04.123456Z`).
 
+use crate::model::time::{civil_from_days, days_from_civil};
+
 pub(crate) const SEC: u64 = 1_000_000;
 pub(crate) const MIN: u64 = 60 * SEC;
 pub(crate) const HOUR: u64 = 60 * MIN;
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
 
 /// Midnight UTC of the incident day, 2026-11-21.
 pub(crate) const DAY: u64 = days_from_civil(2026, 11, 21) as u64 * 86_400 * SEC;

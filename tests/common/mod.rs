@@ -13,6 +13,24 @@ pub fn kaudit() -> Command {
     c
 }
 
+/// `kaudit demo --write` of `events` events into a fresh directory (kept
+/// alive by the returned handle).
+pub fn demo_log(events: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("demo.log");
+    let out = kaudit()
+        .args(["demo", "--events", &events.to_string(), "--write"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, path)
+}
+
 /// Test inputs kept in the repository (see tests/fixtures/corpus/SOURCES.md).
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
