@@ -29,6 +29,14 @@ pub enum Command {
     Users(QueryArgs),
     /// Requests grouped by object
     Objects(QueryArgs),
+    /// Who touched which secret
+    Secrets(QueryArgs),
+    /// Failed authentication and authorization
+    Denied(QueryArgs),
+    /// Exec, attach and port-forward sessions
+    Exec(QueryArgs),
+    /// What to look at first: the flags of the investigations, with their evidence
+    Findings(QueryArgs),
     /// The bundled demo incident (--write FILE: write it as JSON lines instead)
     Demo(DemoArgs),
 }

@@ -23,6 +23,10 @@ pub enum Action {
     Events,
     Users,
     Objects,
+    Secrets,
+    Denied,
+    Exec,
+    Findings,
 }
 
 impl Action {
@@ -32,13 +36,18 @@ impl Action {
             Action::Events => "events",
             Action::Users => "users",
             Action::Objects => "objects",
+            Action::Secrets => "secrets",
+            Action::Denied => "denied",
+            Action::Exec => "exec",
+            Action::Findings => "findings",
         }
     }
 
     fn formats(self) -> &'static [Format] {
         match self {
-            Action::Summary => &[Format::Table, Format::Json],
-            Action::Events | Action::Users | Action::Objects => {
+            Action::Summary | Action::Denied => &[Format::Table, Format::Json],
+            Action::Findings => &[Format::Table, Format::Json, Format::Jsonl],
+            Action::Events | Action::Users | Action::Objects | Action::Secrets | Action::Exec => {
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv]
             }
         }
@@ -132,6 +141,12 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
         Some(cli::Command::Events(q)) => query_config(Action::Events, q, env).map(Config::Query),
         Some(cli::Command::Users(q)) => query_config(Action::Users, q, env).map(Config::Query),
         Some(cli::Command::Objects(q)) => query_config(Action::Objects, q, env).map(Config::Query),
+        Some(cli::Command::Secrets(q)) => query_config(Action::Secrets, q, env).map(Config::Query),
+        Some(cli::Command::Denied(q)) => query_config(Action::Denied, q, env).map(Config::Query),
+        Some(cli::Command::Exec(q)) => query_config(Action::Exec, q, env).map(Config::Query),
+        Some(cli::Command::Findings(q)) => {
+            query_config(Action::Findings, q, env).map(Config::Query)
+        }
         Some(cli::Command::Demo(d)) => {
             if d.events < crate::demo::MIN_EVENTS {
                 return Err(UsageError::Other(format!(

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod index;
+pub mod lens;
 pub mod model;
 pub mod parse;
 pub mod query;

@@ -65,10 +65,17 @@ fn overview() {
     let s = json(&["summary"]);
     assert_eq!(s["events"], 60_000);
     assert_eq!(
-        s["findings"]["denied"], 68,
+        s["denied_requests"], 68,
         "24 by the suspect, 4 by developers, 40 by the scanner"
     );
-    assert_eq!(s["findings"]["exec"], 7);
+    assert_eq!(s["exec_requests"], 7);
+    assert_eq!(
+        s["findings"]["total"],
+        s["findings"]["secrets"].as_u64().unwrap_or(0)
+            + s["findings"]["denied"].as_u64().unwrap_or(0)
+            + s["findings"]["exec"].as_u64().unwrap_or(0)
+            + s["findings"]["access"].as_u64().unwrap_or(0)
+    );
     assert_eq!(s["codes"]["401"], 40);
     assert!(
         s["first"]

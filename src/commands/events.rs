@@ -1,10 +1,10 @@
 //! `kaudit events`: the matching events in time order. JSON lines are the
 //! events' own text (SPEC §3), redaction (SPEC §4) being the only change.
 
-use super::output::{Col, Table, csv_row, table_time};
+use super::output::{Clock, Col, Table, csv_row};
 use crate::cli::Format;
 use crate::config::QueryConfig;
-use crate::index::{EventRec, Index};
+use crate::index::Index;
 use crate::model::RawAccess;
 use crate::model::redact::redact_line;
 use crate::model::text::json_terminal_safe;
@@ -22,7 +22,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match cfg.format {
-        Format::Table => table(cfg, idx, sel, raw, out),
+        Format::Table => table(cfg, idx, sel, out),
         Format::Csv => csv(idx, sel, raw, out),
         Format::Jsonl | Format::Json => lines(cfg, idx, sel, raw, out),
     }
@@ -90,20 +90,8 @@ fn lines(
     Ok(())
 }
 
-fn table(
-    cfg: &QueryConfig,
-    idx: &Index,
-    sel: &Selection,
-    raw: &mut dyn RawAccess,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    // One day: the time of day is enough, and the columns need the room.
-    let day = |id: &u32| {
-        idx.events[*id as usize]
-            .ts
-            .div_euclid(86_400 * crate::model::time::NANOS_PER_SEC)
-    };
-    let one_day = sel.events.first().map(day) == sel.events.last().map(day);
+fn table(cfg: &QueryConfig, idx: &Index, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
+    let clock = Clock::over(sel.events.iter().map(|&id| idx.events[id as usize].ts));
     let mut t = Table::new(vec![
         Col::fixed("TIME"),
         Col::name("USER"),
@@ -117,10 +105,7 @@ fn table(
         let o = idx.obj(e);
         let (res, place) = if o.resource.is_none() {
             // A non-resource request (/healthz, /version): show its path.
-            let uri = raw
-                .field(e.input, e.offset, e.len, "requestURI")
-                .unwrap_or_default();
-            (crate::model::uri::split(&uri).0.to_string(), String::new())
+            (idx.s(o.path).to_string(), String::new())
         } else if o.subresource.is_none() {
             (
                 idx.s(o.resource).to_string(),
@@ -134,11 +119,7 @@ fn table(
         };
         let user = idx.s(idx.who(e).user);
         t.row(vec![
-            if one_day && e.ts != NO_TIME {
-                crate::model::time::format_short(e.ts)[11..].to_string()
-            } else {
-                time(e)
-            },
+            clock.show(e.ts),
             if user.is_empty() {
                 "(no user)".into()
             } else {
@@ -155,14 +136,6 @@ fn table(
         ]);
     }
     t.write(out, cfg.width)
-}
-
-fn time(e: &EventRec) -> String {
-    if e.ts == NO_TIME {
-        "-".into()
-    } else {
-        table_time(e.ts)
-    }
 }
 
 pub const CSV_COLUMNS: [&str; 17] = [

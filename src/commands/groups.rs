@@ -1,6 +1,6 @@
 //! `kaudit users` and `kaudit objects`.
 
-use super::output::{Col, Table, csv_row, json_time, table_time, thousands};
+use super::output::{Clock, Col, Table, csv_row, json_time, thousands};
 use super::summary::{counts_json, opt, user_json};
 use crate::cli::Format;
 use crate::config::QueryConfig;
@@ -133,6 +133,7 @@ pub fn write_users(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
+    let clock = Clock::over(tally.users.values().flat_map(|u| [u.first, u.last]));
     let shape = Shape {
         key: "users",
         json: &|u: &UserGroup| user_entry(idx, u),
@@ -184,8 +185,8 @@ pub fn write_users(
                 named(idx, u.user),
                 thousands(u.requests),
                 thousands(u.denied),
-                table_time(u.first),
-                table_time(u.last),
+                clock.show(u.first),
+                clock.show(u.last),
             ]
         },
     };
@@ -199,6 +200,13 @@ pub fn write_objects(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
+    let clock = Clock::over(
+        tally
+            .objects
+            .iter()
+            .filter(|o| o.requests > 0)
+            .map(|o| o.last),
+    );
     let shape = Shape {
         key: "objects",
         json: &|o: &ObjectGroup| object_entry(idx, o),
@@ -257,7 +265,7 @@ pub fn write_objects(
                 object_label(idx, &o.key),
                 thousands(o.requests),
                 who,
-                table_time(o.last),
+                clock.show(o.last),
             ]
         },
     };

@@ -2,9 +2,13 @@
 //! selects with the filter, and prints with one of the output formats.
 
 pub mod demo;
+mod denied;
 mod events;
+mod exec;
+mod findings;
 mod groups;
 pub mod output;
+mod secrets;
 mod summary;
 mod tally;
 
@@ -116,10 +120,26 @@ pub fn run_query(
         Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),
         Action::Users => groups::write_users(cfg, &loaded.index, &sel, out),
         Action::Objects => groups::write_objects(cfg, &loaded.index, &sel, out),
+        Action::Secrets => secrets::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
+        Action::Denied => denied::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
+        Action::Exec => exec::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
+        Action::Findings => findings::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
     };
     let flushed = result.and_then(|()| out.flush());
     report(&loaded, err)?;
     flushed.map_err(RunError::Io)
+}
+
+/// The investigations over what was selected: kept current over the whole
+/// index, or built over the selected requests when a filter narrowed them.
+pub fn lenses(idx: &Index, sel: &crate::query::Selection) -> crate::lens::Lenses {
+    if sel.everything {
+        let mut l = crate::lens::Lenses::default();
+        l.update(idx);
+        l
+    } else {
+        crate::lens::Lenses::of(idx, &sel.requests)
+    }
 }
 
 /// After the output: what was skipped and what could not be read, on stderr.

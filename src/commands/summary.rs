@@ -14,6 +14,7 @@ use serde_json::json;
 use std::io::{self, Write};
 
 const TOP: usize = 10;
+const FINDINGS_SHOWN: usize = 6;
 
 pub fn write(
     cfg: &QueryConfig,
@@ -22,7 +23,8 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
-    let s = Summary::new(idx, sel, &tally);
+    let mut s = Summary::new(idx, sel, &tally);
+    s.findings = crate::lens::findings::findings(idx, &super::lenses(idx, sel));
     match cfg.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &to_json(idx, &s))?;
@@ -42,6 +44,7 @@ pub struct Summary<'a> {
     pub users: Vec<&'a UserGroup>,
     pub humans: u64,
     pub objects: Vec<&'a ObjectGroup>,
+    pub findings: Vec<crate::lens::findings::Finding>,
 }
 
 impl<'a> Summary<'a> {
@@ -65,6 +68,7 @@ impl<'a> Summary<'a> {
             users,
             humans,
             objects: t.objects_sorted(idx),
+            findings: Vec::new(),
         }
     }
 }
@@ -98,8 +102,22 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
         "codes": codes_json(&s.t.codes),
         "no_code": s.t.no_code,
         "verbs": counts_json(idx, &s.t.verbs),
-        "findings": {"secrets": s.t.secrets, "denied": s.t.denied, "exec": s.t.exec},
+        "findings": findings_json(&s.findings),
+        "secret_requests": s.t.secrets,
+        "denied_requests": s.t.denied,
+        "exec_requests": s.t.exec,
     })
+}
+
+/// SPEC `findings`: how many findings each investigation has, plus the
+/// other access findings and the total.
+fn findings_json(f: &[crate::lens::findings::Finding]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (lens, n) in crate::lens::findings::counts(f) {
+        m.insert(super::findings::lens_name(lens).into(), json!(n));
+    }
+    m.insert("total".into(), json!(f.len()));
+    serde_json::Value::Object(m)
 }
 
 fn codes_json(c: &Counter<u16>) -> serde_json::Value {
@@ -166,12 +184,53 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
     wrap(out, "verbs", &verbs, cfg.width)?;
     writeln!(
         out,
-        "findings  {} requests on secrets, {} denied, {} exec/attach/port-forward",
+        "lenses    {} requests on secrets, {} refused, {} exec/attach/port-forward",
         thousands(t.secrets),
         thousands(t.denied),
         thousands(t.exec)
     )?;
+    let by: Vec<String> = crate::lens::findings::counts(&s.findings)
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, n)| format!("{n} {}", super::findings::lens_name(*l)))
+        .collect();
+    let high = s
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::lens::findings::Severity::High)
+        .count();
+    writeln!(
+        out,
+        "findings  {} ({high} high){}{}",
+        s.findings.len(),
+        if by.is_empty() { "" } else { ": " },
+        by.join(", ")
+    )?;
     writeln!(out)?;
+    // The first findings, one line each; `kaudit findings` has them all.
+    for f in s.findings.iter().take(FINDINGS_SHOWN) {
+        let line = format!(
+            "{:<6} {}: {}",
+            f.severity.as_str().to_uppercase(),
+            f.subject,
+            f.summary
+        );
+        writeln!(
+            out,
+            "{}",
+            crate::model::text::truncate(&sanitize(&line), cfg.width)
+        )?;
+    }
+    if s.findings.len() > FINDINGS_SHOWN {
+        writeln!(
+            out,
+            "… {} more: kaudit findings",
+            s.findings.len() - FINDINGS_SHOWN
+        )?;
+    }
+    if !s.findings.is_empty() {
+        writeln!(out)?;
+    }
     let mut tab = Table::new(vec![
         Col::name("TOP USERS"),
         Col::num("REQUESTS"),

@@ -28,6 +28,7 @@ impl Index {
                     user: sym[w.user.idx()],
                     groups: list[w.groups.0 as usize],
                     impersonated: sym[w.impersonated.idx()],
+                    imp_groups: list[w.imp_groups.0 as usize],
                     agent: sym[w.agent.idx()],
                     ips: list[w.ips.0 as usize],
                 })
@@ -44,6 +45,7 @@ impl Index {
                     subresource: sym[o.subresource.idx()],
                     namespace: sym[o.namespace.idx()],
                     name: sym[o.name.idx()],
+                    path: sym[o.path.idx()],
                 };
                 let id = self.objs.intern(g);
                 if id as usize == self.obj_key_of.len() {
@@ -77,6 +79,9 @@ impl Index {
                 })
             })
             .collect();
+        let first = self.events.len() as u32;
+        self.facets
+            .extend(b.facets.iter().map(|(i, f)| (first + i, f.clone())));
         self.events.reserve(b.events.len());
         for e in &b.events {
             let (key, text) = match e.audit {

@@ -84,6 +84,18 @@ pub struct UserGroup {
     pub verbs: Counter<Sym>,
     /// (resource, subresource); non-resource requests are not counted here.
     pub resources: Counter<(Sym, Sym)>,
+    /// Requests per user agent: an identity's usual client is its most frequent.
+    pub agents: Counter<Sym>,
+}
+
+impl UserGroup {
+    /// The agent of most of this user's requests.
+    pub fn usual_agent(&self) -> Option<Sym> {
+        self.agents
+            .iter()
+            .max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))
+            .map(|(a, _)| a)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -137,6 +149,7 @@ impl Tally {
             last: Nanos::MIN,
             verbs: Counter::default(),
             resources: Counter::default(),
+            agents: Counter::default(),
         });
         inc(&mut u.requests, true);
         inc(&mut u.denied, v.denied);
@@ -145,6 +158,7 @@ impl Tally {
         u.first = u.first.min(v.start);
         u.last = u.last.max(v.end);
         u.verbs.add(v.verb, n);
+        u.agents.add(v.agent, n);
         if !v.object.resource.is_none() {
             u.resources
                 .add((v.object.resource, v.object.subresource), n);

@@ -89,6 +89,8 @@ pub struct Index {
     pub by_object: Vec<Vec<ReqId>>,
     /// Everything loaded, grouped and counted as it arrives.
     pub tally: groups::Tally,
+    /// Facts for the few events the investigations look into (see `model::facet`).
+    pub facets: hashbrown::HashMap<EventId, crate::model::facet::Facet>,
     pub skipped: Vec<SkippedLine>,
     pub warnings: Vec<String>,
     /// Event ids in time order, rebuilt lazily after appends.
@@ -121,6 +123,7 @@ impl Default for Index {
             by_user: hashbrown::HashMap::new(),
             by_object: Vec::new(),
             tally: groups::Tally::default(),
+            facets: hashbrown::HashMap::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
             time_order: Vec::new(),

@@ -15,6 +15,9 @@ pub struct RequestView {
     pub stage: Stage,
     pub user: Sym,
     pub impersonated: Sym,
+    /// The describing event's identity tuple (groups, agent, source IPs).
+    pub who: u32,
+    pub agent: Sym,
     pub verb: Sym,
     pub obj: u32,
     /// The `objects` grouping key and its id (`NIL` for non-resource requests).
@@ -58,6 +61,8 @@ impl Index {
             stage: best.stage,
             user: who.user,
             impersonated: who.impersonated,
+            who: best.who,
+            agent: who.agent,
             verb: best.verb,
             obj: best.obj,
             object: ObjKey::default(),

@@ -241,6 +241,7 @@ pub struct Who {
     pub user: Sym,
     pub groups: ListId,
     pub impersonated: Sym,
+    pub imp_groups: ListId,
     pub agent: Sym,
     pub ips: ListId,
 }
@@ -253,6 +254,8 @@ pub struct Obj {
     pub subresource: Sym,
     pub namespace: Sym,
     pub name: Sym,
+    /// A non-resource request's path (`/healthz`); none when there is an objectRef.
+    pub path: Sym,
 }
 
 /// How the request was answered beyond its code: the authorizer's annotations

@@ -1,6 +1,8 @@
 //! The audit.k8s.io vocabulary: stages, levels, identities. No I/O.
 
+pub mod facet;
 pub mod intern;
+pub mod json;
 pub mod redact;
 pub mod text;
 pub mod time;

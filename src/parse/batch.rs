@@ -1,6 +1,7 @@
 //! A batch: the events of one chunk in compact form, with chunk-local ids.
 
 use super::wire::{Str, StrList, WireEvent};
+use crate::model::facet::{self, Facet};
 use crate::model::intern::{Interner, ListTable, Obj, Sym, TupleTable, Verdict, Who};
 use crate::model::time::parse_rfc3339;
 use crate::model::{Level, Nanos, Stage};
@@ -82,6 +83,8 @@ pub struct Batch {
     pub verdicts: TupleTable<Verdict>,
     pub events: Vec<BatchEvent>,
     pub skipped: Vec<Skip>,
+    /// Facts for some events, by their index in `events`.
+    pub facets: Vec<(u32, Facet)>,
 }
 
 impl Batch {
@@ -107,10 +110,13 @@ impl Batch {
         self.verdicts.clear();
         self.events.clear();
         self.skipped.clear();
+        self.facets.clear();
     }
 
     /// Intern a wire event into this batch.
-    pub fn push(&mut self, ev: &WireEvent<'_>, offset: u64, len: u32) {
+    /// `text` is the event's JSON, read again for the few events whose
+    /// details the investigations need (see `model::facet`).
+    pub fn push(&mut self, ev: &WireEvent<'_>, text: &[u8], offset: u64, len: u32) {
         let syms = &mut self.syms;
         let mut sym = |s: &Option<Str<'_>>| s.as_deref().map_or(Sym::NONE, |s| syms.intern(s));
         let audit = match ev.audit_id.as_deref().and_then(parse_uuid) {
@@ -132,8 +138,18 @@ impl Batch {
                 subresource: sym(&o.subresource),
                 namespace: sym(&o.namespace),
                 name: sym(&o.name),
+                path: Sym::NONE,
             },
-            None => Obj::default(),
+            // A non-resource request (/healthz, /version) is known by its path.
+            None => {
+                let uri = request_uri(text);
+                Obj {
+                    path: sym(&uri
+                        .as_deref()
+                        .map(|u| Str(crate::model::uri::split(u).0.into()))),
+                    ..Obj::default()
+                }
+            }
         };
         let code = ev
             .response_status
@@ -161,13 +177,18 @@ impl Batch {
         };
         let groups = list(user.and_then(|u| u.groups.as_ref()));
         let ips = list(ev.source_ips.as_ref());
+        let imp_groups = list(ev.impersonated.as_ref().and_then(|u| u.groups.as_ref()));
         let who = self.whos.intern(Who {
             user: username,
             groups,
             impersonated,
+            imp_groups,
             agent,
             ips,
         });
+        if let Some(f) = facet(ev, text) {
+            self.facets.push((self.events.len() as u32, f));
+        }
         let ts = time(&ev.stage_ts)
             .or_else(|| time(&ev.timestamp))
             .or_else(|| time(&ev.received))
@@ -197,6 +218,38 @@ impl Batch {
             level: ev.level.as_deref().map_or(Level::Unknown, Level::parse),
             flags,
         });
+    }
+}
+
+/// The requestURI, decoded (Go writes `&` as `\u0026`), read from the text.
+fn request_uri(text: &[u8]) -> Option<String> {
+    let v = sonic_rs::get(text, ["requestURI"]).ok()?;
+    sonic_rs::from_str::<String>(v.as_raw_str()).ok()
+}
+
+/// The facts an investigation needs from this event's text, if any.
+fn facet(ev: &WireEvent<'_>, text: &[u8]) -> Option<Facet> {
+    let o = ev.object_ref.as_ref()?;
+    let (res, sub) = (
+        o.resource.as_deref().unwrap_or(""),
+        o.subresource.as_deref().unwrap_or(""),
+    );
+    let has_body = ev.request_object.is_some() || ev.response_object.is_some();
+    let line = || std::str::from_utf8(text).ok();
+    match (res, sub) {
+        ("pods", "exec" | "attach" | "portforward") => {
+            Some(Facet::Exec(facet::exec_from_uri(&request_uri(text)?)))
+        }
+        ("pods", "ephemeralcontainers") if ev.request_object.is_some() => {
+            facet::ephemeral(line()?).map(Facet::Exec)
+        }
+        ("secrets", _) if has_body => Some(Facet::Secret(facet::secret_body(line()?))),
+        ("rolebindings" | "clusterrolebindings", "")
+            if has_body && matches!(ev.verb.as_deref(), Some("create" | "update" | "patch")) =>
+        {
+            facet::binding(line()?).map(Facet::Binding)
+        }
+        _ => None,
     }
 }
 

@@ -133,7 +133,7 @@ fn load(text: &[u8], offset: u64, out: &mut Batch) -> Outcome {
     }
     match sonic_rs::from_slice::<WireEvent>(text) {
         Ok(ev) if ev.is_event() => {
-            out.push(&ev, offset, text.len() as u32);
+            out.push(&ev, text, offset, text.len() as u32);
             Outcome::Loaded
         }
         Ok(_) => shape(text, offset, out),
@@ -152,7 +152,9 @@ fn items_of(
     let mut bad = false;
     for (s, len) in items {
         match sonic_rs::from_slice::<WireEvent>(&text[s..s + len]) {
-            Ok(ev) if ev.is_event() => out.push(&ev, offset + s as u64, len as u32),
+            Ok(ev) if ev.is_event() => {
+                out.push(&ev, &text[s..s + len], offset + s as u64, len as u32)
+            }
             _ => bad = true,
         }
     }
