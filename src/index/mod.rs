@@ -67,6 +67,8 @@ pub struct Known {
     pub attach: Sym,
     pub portforward: Sym,
     pub forbid: Sym,
+    pub anonymous: Sym,
+    pub unauthenticated: Sym,
 }
 
 pub struct Index {
@@ -106,6 +108,8 @@ impl Default for Index {
             attach: syms.intern("attach"),
             portforward: syms.intern("portforward"),
             forbid: syms.intern("forbid"),
+            anonymous: syms.intern("system:anonymous"),
+            unauthenticated: syms.intern("system:unauthenticated"),
         };
         Index {
             known,

@@ -51,6 +51,25 @@ impl Index {
         })
     }
 
+    /// The describing event of a request: its verb, user and object are the
+    /// same at every stage, so cheap questions need no full view.
+    pub fn best_event(&self, r: ReqId) -> &super::EventRec {
+        &self.events[self.requests[r as usize].best as usize]
+    }
+
+    /// The response code, from the most complete stage that has one.
+    pub fn request_code(&self, r: ReqId) -> Option<u16> {
+        let best = self.best_event(r);
+        if best.code != 0 {
+            return Some(best.code);
+        }
+        self.request_events(r)
+            .map(|e| &self.events[e as usize])
+            .filter(|e| e.code != 0)
+            .max_by_key(|e| e.stage.completeness())
+            .map(|e| e.code)
+    }
+
     pub fn request(&self, r: ReqId) -> RequestView {
         let req = &self.requests[r as usize];
         let best = &self.events[req.best as usize];

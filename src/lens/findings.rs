@@ -443,8 +443,9 @@ fn enumeration(idx: &Index, l: &Lenses, out: &mut Vec<Finding>) {
                 // All of the identity's requests in the window, in scope.
                 let total = idx.by_user.get(u).map_or(0, |list| {
                     list.iter()
-                        .filter(|&&r| l.in_scope(r))
-                        .filter(|&&r| (first..=last).contains(&idx.request(r).start))
+                        .filter(|&&r| {
+                            l.in_scope(r) && (first..=last).contains(&idx.best_event(r).received)
+                        })
                         .count()
                 });
                 (
@@ -498,11 +499,11 @@ fn denied_then_allowed(idx: &Index, l: &Lenses, out: &mut Vec<Finding>) {
         };
         let mut keys: BTreeMap<(Sym, Sym, Sym, Sym, Sym), Outcomes> = BTreeMap::new();
         for &r in list.iter().filter(|&&r| l.in_scope(r)) {
-            let v = idx.request(r);
-            let o = idx.objs.get(v.obj);
-            let key = (v.verb, o.resource, o.subresource, o.namespace, o.path);
-            let e = (v.start, r);
-            match v.code {
+            let best = idx.best_event(r);
+            let o = idx.objs.get(best.obj);
+            let key = (best.verb, o.resource, o.subresource, o.namespace, o.path);
+            let e = (best.received, r);
+            match idx.request_code(r) {
                 Some(401 | 403) => keys.entry(key).or_default().denied.push(e),
                 Some(c) if c == 101 || (200..300).contains(&c) => {
                     keys.entry(key).or_default().allowed.push(e)

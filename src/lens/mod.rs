@@ -16,7 +16,7 @@ pub mod findings;
 pub mod identity;
 pub mod secrets;
 
-use crate::index::{Index, ReqId, RequestView};
+use crate::index::{Index, ReqId};
 use crate::model::facet::{Binding, ExecParams, Facet, SecretBody};
 use crate::model::{Level, Nanos, Stage};
 use crate::parse::NO_TIME;
@@ -72,6 +72,9 @@ pub struct Lenses {
     seen: usize,
     /// The requests these lenses cover, when not all of the index.
     scope: Option<Vec<bool>>,
+    /// Requests some lens holds an entry for: most requests never concern
+    /// any, and re-describing them needs no lookups.
+    member: Vec<bool>,
 }
 
 impl Lenses {
@@ -115,9 +118,18 @@ impl Lenses {
 
     /// Describe a request afresh in every lens.
     fn touch(&mut self, idx: &Index, r: ReqId) {
+        let wanted = concerns(idx, r);
+        let i = r as usize;
+        if self.member.len() <= i {
+            self.member.resize(idx.requests.len().max(i + 1), false);
+        }
+        if !wanted && !self.member[i] {
+            return;
+        }
+        self.member[i] = wanted;
         let v = idx.request(r);
         // Only requests some lens looks into need their stages walked.
-        let f = if needs_facts(idx, &v) {
+        let f = if wanted {
             facts(idx, r)
         } else {
             ReqFacts::default()
@@ -129,11 +141,12 @@ impl Lenses {
     }
 }
 
-fn needs_facts(idx: &Index, v: &RequestView) -> bool {
-    v.secrets
-        || v.exec
-        || matches!(idx.s(v.object.subresource), "ephemeralcontainers")
-        || access::is_binding_write(idx, v)
+/// Might some lens hold an entry for this request? The parser threads
+/// marked its events (`FLAG_LENS`), so most requests are passed over with a
+/// bit test, without building a view.
+fn concerns(idx: &Index, r: ReqId) -> bool {
+    idx.request_events(r)
+        .any(|id| idx.events[id as usize].flags & crate::parse::batch::FLAG_LENS != 0)
 }
 
 /// `pods/exec` or `secrets`: a resource and its subresource, as written.

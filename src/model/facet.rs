@@ -85,51 +85,66 @@ pub fn exec_from_uri(request_uri: &str) -> ExecParams {
     p
 }
 
-fn top<'a>(line: &'a str, key: &str) -> Option<&'a RawValue> {
-    entries(line)
-        .ok()?
-        .into_iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+/// A top-level body of the event, found with sonic-rs's SIMD skipping (the
+/// bodies can be tens of KB; the fields before them are skipped quickly).
+fn body<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let v = sonic_rs::get(line, [key]).ok()?;
+    let raw = v.as_raw_str();
+    // The raw text is a slice of the line; re-borrow it from the line itself
+    // (and should it ever be a copy, find the body the slow way).
+    let (at, base) = (raw.as_ptr() as usize, line.as_ptr() as usize);
+    if at >= base && at + raw.len() <= base + line.len() {
+        line.get(at - base..at - base + raw.len())
+    } else {
+        Obj::of(line)?.get(key).map(|v| v.get())
+    }
 }
 
-fn field<'a>(obj: &'a RawValue, key: &str) -> Option<&'a RawValue> {
-    entries(obj.get())
-        .ok()?
-        .into_iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
+/// An object's entries, parsed once; keys looked up in it (the last of
+/// duplicates wins, as Go's decoder has it).
+struct Obj<'a>(Vec<(std::borrow::Cow<'a, str>, &'a RawValue)>);
 
-fn text(obj: &RawValue, key: &str) -> String {
-    field(obj, key)
-        .and_then(as_str)
-        .map(|s| s.into_owned())
-        .unwrap_or_default()
+impl<'a> Obj<'a> {
+    fn of(v: &'a str) -> Option<Obj<'a>> {
+        entries(v).ok().map(Obj)
+    }
+
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    fn obj(&self, key: &str) -> Option<Obj<'a>> {
+        self.get(key).and_then(|v| Obj::of(v.get()))
+    }
+
+    fn text(&self, key: &str) -> String {
+        self.get(key)
+            .and_then(as_str)
+            .map(|s| s.into_owned())
+            .unwrap_or_default()
+    }
 }
 
 /// `kubectl debug` adds an ephemeral container: its command and args are in
 /// the request body (the last container of `spec.ephemeralContainers`).
 pub fn ephemeral(line: &str) -> Option<ExecParams> {
-    let spec = field(top(line, "requestObject")?, "spec")?;
+    let spec = Obj::of(body(line, "requestObject")?)?.obj("spec")?;
     let mut last = None;
-    each_element(field(spec, "ephemeralContainers")?, |c| last = Some(c));
-    let c = last?;
+    each_element(spec.get("ephemeralContainers")?, |c| last = Some(c));
+    let c = Obj::of(last?.get())?;
     let mut p = ExecParams {
-        container: text(c, "name"),
+        container: c.text("name"),
         ..ExecParams::default()
     };
     for key in ["command", "args"] {
-        if let Some(list) = field(c, key) {
+        if let Some(list) = c.get(key) {
             each_element(list, |a| {
                 p.command.extend(as_str(a).map(|s| s.into_owned()))
             });
         }
     }
-    p.tty = field(c, "tty").is_some_and(|v| v.get() == "true");
-    p.stdin = field(c, "stdin").is_some_and(|v| v.get() == "true");
+    p.tty = c.get("tty").is_some_and(|v| v.get() == "true");
+    p.stdin = c.get("stdin").is_some_and(|v| v.get() == "true");
     Some(p)
 }
 
@@ -138,7 +153,7 @@ pub fn ephemeral(line: &str) -> Option<ExecParams> {
 pub fn secret_body(line: &str) -> SecretBody {
     let mut out = SecretBody::default();
     for key in ["requestObject", "responseObject"] {
-        if let Some(obj) = top(line, key) {
+        if let Some(obj) = body(line, key) {
             walk_secret(obj, 0, &mut out);
         }
     }
@@ -147,37 +162,41 @@ pub fn secret_body(line: &str) -> SecretBody {
     out
 }
 
-fn walk_secret(obj: &RawValue, depth: usize, out: &mut SecretBody) {
-    if depth > 8 || !obj.get().trim_start().starts_with('{') {
+fn walk_secret(obj: &str, depth: usize, out: &mut SecretBody) {
+    if depth > 8 || !obj.trim_start().starts_with('{') {
         return;
     }
-    let kind = text(obj, "kind");
-    match kind.as_str() {
+    let Some(o) = Obj::of(obj) else { return };
+    match o.text("kind").as_str() {
         "Status" => {}
         "SecretList" | "List" => {
-            if let Some(items) = field(obj, "items") {
-                each_element(items, |it| walk_secret(it, depth + 1, out));
+            if let Some(items) = o.get("items") {
+                each_element(items, |it| walk_secret(it.get(), depth + 1, out));
             }
         }
         "Table" => {
-            if let Some(rows) = field(obj, "rows") {
+            if let Some(rows) = o.get("rows") {
                 each_element(rows, |row| {
-                    if let Some(o) = field(row, "object") {
-                        walk_secret(o, depth + 1, out);
+                    if let Some(x) = Obj::of(row.get()).and_then(|r| r.get("object")) {
+                        walk_secret(x.get(), depth + 1, out);
                     }
                 });
             }
         }
         _ => {
-            let name = field(obj, "metadata")
-                .map(|m| text(m, "name"))
+            let name = o
+                .obj("metadata")
+                .map(|m| m.text("name"))
                 .unwrap_or_default();
             if !name.is_empty() {
                 out.names.push(name);
             }
             for key in ["data", "stringData"] {
-                if let Some(d) = field(obj, key) {
-                    out.values |= entries(d.get()).is_ok_and(|e| !e.is_empty());
+                if let Some(d) = o.get(key) {
+                    // A map with anything in it: values are in the log.
+                    let d = d.get().trim();
+                    out.values |=
+                        d.starts_with('{') && d.trim_start_matches('{').trim_start() != "}";
                 }
             }
         }
@@ -187,22 +206,26 @@ fn walk_secret(obj: &RawValue, depth: usize, out: &mut SecretBody) {
 /// A RoleBinding or ClusterRoleBinding write: the full object from the
 /// response when logged, else the request.
 pub fn binding(line: &str) -> Option<Binding> {
-    let obj = ["responseObject", "requestObject"]
-        .iter()
-        .find_map(|k| top(line, k).filter(|o| field(o, "roleRef").is_some()))?;
-    let role = field(obj, "roleRef")?;
+    let obj = ["responseObject", "requestObject"].iter().find_map(|k| {
+        body(line, k)
+            .and_then(Obj::of)
+            .filter(|o| o.get("roleRef").is_some())
+    })?;
+    let role = obj.obj("roleRef")?;
     let mut b = Binding {
-        role_kind: text(role, "kind"),
-        role: text(role, "name"),
+        role_kind: role.text("kind"),
+        role: role.text("name"),
         subjects: Vec::new(),
     };
-    if let Some(subjects) = field(obj, "subjects") {
+    if let Some(subjects) = obj.get("subjects") {
         each_element(subjects, |s| {
-            b.subjects.push(Subject {
-                kind: text(s, "kind"),
-                name: text(s, "name"),
-                namespace: text(s, "namespace"),
-            });
+            if let Some(s) = Obj::of(s.get()) {
+                b.subjects.push(Subject {
+                    kind: s.text("kind"),
+                    name: s.text("name"),
+                    namespace: s.text("namespace"),
+                });
+            }
         });
     }
     Some(b)

@@ -20,6 +20,8 @@ pub enum AuditKey {
 
 pub const FLAG_REQUEST_OBJECT: u8 = 1;
 pub const FLAG_RESPONSE_OBJECT: u8 = 2;
+/// The event may concern an investigation (see `concerns_lens`).
+pub const FLAG_LENS: u8 = 4;
 
 /// One parsed event with ids local to its batch.
 #[derive(Clone, Copy, Debug)]
@@ -197,6 +199,9 @@ impl Batch {
             .or_else(|| time(&ev.timestamp))
             .unwrap_or(ts);
         let mut flags = 0;
+        if concerns_lens(ev, code) {
+            flags |= FLAG_LENS;
+        }
         if ev.request_object.is_some() {
             flags |= FLAG_REQUEST_OBJECT;
         }
@@ -225,6 +230,43 @@ impl Batch {
 fn request_uri(text: &[u8]) -> Option<String> {
     let v = sonic_rs::get(text, ["requestURI"]).ok()?;
     sonic_rs::from_str::<String>(v.as_raw_str()).ok()
+}
+
+/// Might an investigation (`lens`) want this event's request? Decided here, on
+/// the parser threads, where the strings are at hand: the lenses then pass
+/// over the other requests with a bit test. A superset: each lens decides.
+fn concerns_lens(ev: &WireEvent<'_>, code: u16) -> bool {
+    let user = ev
+        .user
+        .as_ref()
+        .and_then(|u| u.username.as_deref())
+        .unwrap_or("");
+    let o = ev.object_ref.as_ref();
+    let res = o.and_then(|o| o.resource.as_deref()).unwrap_or("");
+    let sub = o.and_then(|o| o.subresource.as_deref()).unwrap_or("");
+    let unauthenticated = ev
+        .user
+        .as_ref()
+        .and_then(|u| u.groups.as_ref())
+        .is_some_and(|g| g.0.iter().any(|g| &**g == "system:unauthenticated"));
+    res == "secrets"
+        || matches!(sub, "exec" | "attach" | "portforward")
+        || matches!(code, 401 | 403)
+        || ev.annotations.as_ref().and_then(|a| a.decision.as_deref()) == Some("forbid")
+        || ev
+            .impersonated
+            .as_ref()
+            .is_some_and(|i| i.username.as_deref().is_some_and(|u| !u.is_empty()))
+        || user.is_empty()
+        || user == "system:anonymous"
+        || unauthenticated
+        || matches!(
+            (res, sub),
+            ("rolebindings" | "clusterrolebindings", "")
+                | ("serviceaccounts", "token")
+                | ("certificatesigningrequests", "approval")
+                | ("pods", "ephemeralcontainers")
+        )
 }
 
 /// The facts an investigation needs from this event's text, if any.
