@@ -532,6 +532,28 @@ fn the_demo_s_facts_are_found_by_their_lens() {
         .map(|e| e["requests"].as_u64().unwrap_or(0))
         .sum();
     assert_eq!(scanner, facts::SCANNER_REQUESTS as u64);
+    let sources: Vec<(String, String, u64)> = den["unauthenticated"]
+        .as_array()
+        .expect("u")
+        .iter()
+        .map(|e| {
+            (
+                e["source_ip"].as_str().unwrap_or("").into(),
+                e["user_agent"].as_str().unwrap_or("").into(),
+                e["requests"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want = [
+        ("185.220.101.47", "python-requests/2.28.1", 18),
+        ("45.155.205.11", "Mozilla/5.0 zgrab/0.x", 15),
+        ("45.155.205.11", "Go-http-client/1.1", 7),
+    ];
+    assert_eq!(
+        sources,
+        want.map(|(a, b, n)| (a.to_string(), b.to_string(), n)),
+        "docs/demo.md, step 2"
+    );
     // Exec: the shell and the tunnel, opened and closed.
     let ex = json_of("exec", demo());
     let sessions = ex["sessions"].as_array().expect("sessions");
@@ -604,6 +626,15 @@ fn the_demo_s_facts_are_found_by_their_lens() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, want);
+    let sum = json_of("summary", demo());
+    assert_eq!(sum["findings"]["total"], 10);
+    let high = f["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .filter(|x| x["severity"] == "high")
+        .count();
+    assert_eq!(high, 7, "docs/demo.md, step 1");
     let grant = f["findings"]
         .as_array()
         .expect("f")

@@ -78,7 +78,10 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
     // A card per user: what was refused, then the attempts, most first.
     for u in &users {
         let codes: Vec<String> = u.codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
-        let rules = rank.rule_ids_of_user(idx, u.user, Lens::Denied);
+        let rules: Vec<&str> = rank
+            .about(idx.s(u.user), Lens::Denied)
+            .map(|f| f.rule.label)
+            .collect();
         let head = format!(
             "{}  refused {} ({})  {} → {}{}",
             idx.s(u.user),

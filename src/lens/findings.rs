@@ -889,16 +889,6 @@ impl Ranking {
         self.of_subject(idx.s(user), lens).map(|f| f.severity).max()
     }
 
-    pub fn rule_ids_of_user(&self, idx: &Index, user: Sym, lens: Lens) -> Vec<&'static str> {
-        let mut ids: Vec<&str> = self
-            .of_subject(idx.s(user), lens)
-            .map(|f| f.rule.id)
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-
     /// Findings in one investigation about a subject (a user, or `unauthenticated from IP`).
     pub fn about<'a>(&'a self, subject: &'a str, lens: Lens) -> impl Iterator<Item = &'a Finding> {
         self.of_subject(subject, lens)
