@@ -351,7 +351,9 @@ fn tables_fit_eighty_columns_and_escape_control_characters() {
     assert_ne!(evil, line);
     let path = dir.path().join("evil.log");
     std::fs::write(&path, format!("{evil}\n")).expect("write");
-    for cmd in ["summary", "events", "users", "objects"] {
+    for cmd in [
+        "summary", "events", "users", "objects", "secrets", "denied", "exec", "findings",
+    ] {
         let out = kaudit()
             .args([cmd, "--format", "table"])
             .arg(sample())

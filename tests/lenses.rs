@@ -268,9 +268,23 @@ fn commands(uri: &str) -> Vec<String> {
         .collect()
 }
 
+/// The last value of a query parameter, decoded ("" when absent).
+fn param(uri: &str, key: &str) -> String {
+    let q = uri.split_once('?').map_or("", |(_, q)| q);
+    q.split('&')
+        .rev()
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+        .map(|v| {
+            let wrapped = format!("command={v}");
+            commands(&format!("?{wrapped}")).pop().unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
 fn check_exec(path: &Path, reqs: &BTreeMap<String, Req>) {
     let got = json_of("exec", path);
-    let mut want: BTreeMap<String, (Vec<String>, String, Option<String>)> = BTreeMap::new();
+    type Session = (Vec<String>, String, String, Option<String>);
+    let mut want: BTreeMap<String, Session> = BTreeMap::new();
     for (id, r) in reqs {
         let sub = s(&r.best, &["objectRef", "subresource"]);
         let verb = s(&r.best, &["verb"]);
@@ -289,19 +303,19 @@ fn check_exec(path: &Path, reqs: &BTreeMap<String, Req>) {
             (Some(c), _) if c == 101 || (200..300).contains(&c) => "allowed",
             _ => "failed",
         };
+        let uri = s(&r.best, &["requestURI"]);
         let cmd = if sub == "exec" {
-            commands(s(&r.best, &["requestURI"]))
+            commands(uri)
         } else {
             Vec::new()
         };
-        want.insert(
-            id.clone(),
-            (
-                cmd,
-                outcome.into(),
-                complete.map(|v| s(v, &["stageTimestamp"]).to_string()),
-            ),
-        );
+        let container = if sub == "ephemeralcontainers" {
+            String::new()
+        } else {
+            param(uri, "container")
+        };
+        let end = complete.map(|v| s(v, &["stageTimestamp"]).to_string());
+        want.insert(id.clone(), (cmd, container, outcome.into(), end));
     }
     let sessions = got["sessions"].as_array().expect("sessions");
     let starts: Vec<&str> = sessions
@@ -309,7 +323,7 @@ fn check_exec(path: &Path, reqs: &BTreeMap<String, Req>) {
         .filter_map(|x| x["start"].as_str())
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sessions by start");
-    let got_map: BTreeMap<String, (Vec<String>, String, Option<String>)> = sessions
+    let got_map: BTreeMap<String, Session> = sessions
         .iter()
         .map(|x| {
             let cmd: Vec<String> = x["command"]
@@ -325,15 +339,25 @@ fn check_exec(path: &Path, reqs: &BTreeMap<String, Req>) {
             };
             // Compare ends to the second: kaudit writes microseconds, logs may carry fewer digits.
             let end = x["end"].as_str().map(|e| e[..19].to_string());
+            let container = if x["subresource"] == "ephemeralcontainers" {
+                String::new()
+            } else {
+                x["container"].as_str().unwrap_or("").to_string()
+            };
             (
                 x["auditID"].as_str().unwrap_or("").to_string(),
-                (cmd, x["outcome"].as_str().unwrap_or("").to_string(), end),
+                (
+                    cmd,
+                    container,
+                    x["outcome"].as_str().unwrap_or("").to_string(),
+                    end,
+                ),
             )
         })
         .collect();
     let want: BTreeMap<_, _> = want
         .into_iter()
-        .map(|(k, (c, o, e))| (k, (c, o, e.map(|e| e[..19].to_string()))))
+        .map(|(k, (c, n, o, e))| (k, (c, n, o, e.map(|e| e[..19].to_string()))))
         .collect();
     assert_eq!(got_map, want, "{}: exec sessions", path.display());
 }
