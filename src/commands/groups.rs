@@ -42,23 +42,10 @@ fn object_entry(idx: &Index, o: &ObjectGroup) -> serde_json::Value {
 
 /// `pods/exec payments-prod/web-1` style label of an object.
 pub fn object_label(idx: &Index, k: &ObjKey) -> String {
-    format!(
-        "{} {}",
-        resource_name(idx, k.resource, k.subresource),
-        place(idx.s(k.namespace), idx.s(k.name))
-    )
+    idx.object_label(k)
 }
 
-/// Where a request points: `ns/name`, `ns/(all)` for a collection in a
-/// namespace, `(all)` for one across namespaces or cluster-wide.
-pub fn place(ns: &str, name: &str) -> String {
-    match (ns, name) {
-        ("", "") => "(all)".to_string(),
-        ("", name) => name.to_string(),
-        (ns, "") => format!("{ns}/(all)"),
-        (ns, name) => format!("{ns}/{name}"),
-    }
-}
+pub use crate::model::text::place;
 
 /// `get=12 list=3`, most first.
 fn counts_text(items: Vec<(String, u64)>, sep: &str) -> String {

@@ -2,7 +2,7 @@
 //! RFC 4180 CSV, and JSON time formatting.
 
 use crate::model::Nanos;
-use crate::model::text::{sanitize, truncate, truncate_name, width};
+use crate::model::text::{Fit, fit_widths, sanitize, truncate, truncate_name, width};
 use crate::model::time::{format_micros, format_short};
 use std::io::{self, Write};
 
@@ -104,26 +104,18 @@ impl Table {
                     .max(self.cols[i].header.len())
             })
             .collect();
-        let mut widths = natural.clone();
-        let gaps = n.saturating_sub(1) * 2;
-        let fixed: usize = (0..n)
-            .filter(|&i| !self.cols[i].flex)
-            .map(|i| natural[i])
-            .sum();
-        let mut room = total.saturating_sub(fixed + gaps);
-        // Weighted fair share: a column that needs less than its share gets
-        // its need and leaves the rest to the others, neediest last.
-        let mut order: Vec<usize> = (0..n).filter(|&i| self.cols[i].flex).collect();
-        order.sort_by(|&a, &b| {
-            (natural[a] * self.cols[b].weight).cmp(&(natural[b] * self.cols[a].weight))
-        });
-        let mut weights: usize = order.iter().map(|&i| self.cols[i].weight).sum();
-        for &i in &order {
-            let share = room * self.cols[i].weight / weights.max(1);
-            widths[i] = natural[i].min(share.max(self.cols[i].header.len()));
-            room = room.saturating_sub(widths[i]);
-            weights -= self.cols[i].weight;
-        }
+        let specs: Vec<Fit> = self
+            .cols
+            .iter()
+            .zip(&natural)
+            .map(|(c, &n)| Fit {
+                natural: n,
+                min: c.header.len(),
+                flex: c.flex,
+                weight: c.weight,
+            })
+            .collect();
+        let widths = fit_widths(&specs, total, 2);
         let line = |cells: &mut dyn Iterator<Item = String>| -> String {
             let mut s = String::new();
             for (i, c) in cells.enumerate() {
@@ -231,18 +223,7 @@ impl Clock {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::model::text::thousands;
 
 #[cfg(test)]
 mod tests {

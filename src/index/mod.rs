@@ -176,6 +176,24 @@ impl Index {
         self.obj_key_of[obj as usize]
     }
 
+    /// The id of an object grouping key, if any request had it.
+    pub fn obj_keys_id(&self, k: &ObjKey) -> Option<u32> {
+        self.obj_keys.find(k)
+    }
+
+    /// `pods/exec payments-prod/web-1`: an object as people name it.
+    pub fn object_label(&self, k: &ObjKey) -> String {
+        let res = if k.subresource.is_none() {
+            self.s(k.resource).to_string()
+        } else {
+            format!("{}/{}", self.s(k.resource), self.s(k.subresource))
+        };
+        format!(
+            "{res} {}",
+            crate::model::text::place(self.s(k.namespace), self.s(k.name))
+        )
+    }
+
     /// The auditID as text.
     pub fn audit_id(&self, r: &ReqRec) -> String {
         if r.text {
@@ -189,16 +207,42 @@ impl Index {
         self.skipped.len()
     }
 
-    /// Event ids sorted by time, ties in input order (input, offset).
+    /// Event ids sorted by time, ties in input order (input, offset). Kept
+    /// incrementally: the events added since the last call are sorted and
+    /// appended, or merged in when they reach back in time.
     pub fn time_order(&mut self) -> &[EventId] {
-        if self.time_order.len() != self.events.len() {
+        let done = self.time_order.len();
+        if done < self.events.len() {
             let ev = &self.events;
-            let mut order: Vec<EventId> = (0..ev.len() as u32).collect();
-            order.sort_unstable_by_key(|&i| {
-                let e = &ev[i as usize];
+            let key = |i: &EventId| {
+                let e = &ev[*i as usize];
                 (e.ts, e.input, e.offset)
-            });
-            self.time_order = order;
+            };
+            let mut tail: Vec<EventId> = (done as u32..ev.len() as u32).collect();
+            tail.sort_unstable_by_key(key);
+            let in_order = match (self.time_order.last(), tail.first()) {
+                (Some(a), Some(b)) => key(a) <= key(b),
+                _ => true,
+            };
+            if in_order {
+                self.time_order.extend(tail);
+            } else {
+                let old = std::mem::take(&mut self.time_order);
+                let mut merged = Vec::with_capacity(old.len() + tail.len());
+                let (mut i, mut j) = (0, 0);
+                while i < old.len() && j < tail.len() {
+                    if key(&old[i]) <= key(&tail[j]) {
+                        merged.push(old[i]);
+                        i += 1;
+                    } else {
+                        merged.push(tail[j]);
+                        j += 1;
+                    }
+                }
+                merged.extend_from_slice(&old[i..]);
+                merged.extend_from_slice(&tail[j..]);
+                self.time_order = merged;
+            }
         }
         &self.time_order
     }

@@ -52,3 +52,23 @@ fn text_audit_ids_and_time_order() {
         "no objectRef, no object"
     );
 }
+
+#[test]
+fn time_order_grows_with_the_index() {
+    let line = |i: u32, s: u32| {
+        format!(
+            r#"{{"auditID":"00000000-0000-4000-8000-{i:012}","stage":"ResponseComplete","verb":"get","stageTimestamp":"2026-11-21T10:00:{s:02}Z"}}"#
+        )
+    };
+    let mut idx = index_of(&[&line(1, 10), &line(2, 30)]);
+    assert_eq!(idx.time_order(), &[0, 1]);
+    // A later batch that reaches back in time is merged in.
+    let more = [line(3, 20), line(4, 40), line(5, 5)].join("\n");
+    let mut b = Batch::default();
+    parse_chunk(more.as_bytes(), 0, &mut b);
+    idx.apply(&b);
+    assert_eq!(idx.time_order(), &[4, 0, 2, 1, 3]);
+    let mut fresh: Vec<u32> = (0..5).collect();
+    fresh.sort_by_key(|&i| idx.events[i as usize].ts);
+    assert_eq!(idx.time_order(), fresh.as_slice());
+}

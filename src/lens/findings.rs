@@ -804,6 +804,7 @@ pub fn counts(f: &[Finding]) -> [(Lens, usize); 4] {
 
 /// Which requests and users findings point at, and how severely: what puts
 /// the most suspicious rows of a table first.
+#[derive(Default)]
 pub struct Ranking {
     pub findings: Vec<Finding>,
     by_req: HashMap<ReqId, Vec<usize>>,

@@ -222,6 +222,14 @@ impl<T: Copy + Eq + Hash> TupleTable<T> {
         &self.items[id as usize]
     }
 
+    /// The id of a tuple already interned.
+    pub fn find(&self, t: &T) -> Option<u32> {
+        let h = self.hasher.hash_one(t);
+        self.table
+            .find(h, |&id| self.items[id as usize] == *t)
+            .copied()
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }

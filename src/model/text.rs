@@ -107,6 +107,63 @@ pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a request points: `ns/name`, `ns/(all)` for a collection in a
+/// namespace, `(all)` for one across namespaces or cluster-wide.
+pub fn place(ns: &str, name: &str) -> String {
+    match (ns, name) {
+        ("", "") => "(all)".to_string(),
+        ("", name) => name.to_string(),
+        (ns, "") => format!("{ns}/(all)"),
+        (ns, name) => format!("{ns}/{name}"),
+    }
+}
+
+/// A column to lay out: how wide its content is, how narrow it may get, and
+/// whether (and how much) it shares the room left by the fixed ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Fit {
+    pub natural: usize,
+    pub min: usize,
+    pub flex: bool,
+    pub weight: usize,
+}
+
+/// Column widths in `total` columns with `gap` between columns. Fixed columns
+/// take their natural width; flexible ones share the rest by weighted fair
+/// share: one that needs less than its share takes its need and leaves the
+/// rest to the others, neediest last.
+pub fn fit_widths(cols: &[Fit], total: usize, gap: usize) -> Vec<usize> {
+    let n = cols.len();
+    let mut widths: Vec<usize> = cols.iter().map(|c| c.natural).collect();
+    let fixed: usize = cols.iter().filter(|c| !c.flex).map(|c| c.natural).sum();
+    let mut room = total.saturating_sub(fixed + n.saturating_sub(1) * gap);
+    let mut order: Vec<usize> = (0..n).filter(|&i| cols[i].flex).collect();
+    order.sort_by(|&a, &b| {
+        (cols[a].natural * cols[b].weight).cmp(&(cols[b].natural * cols[a].weight))
+    });
+    let mut weights: usize = order.iter().map(|&i| cols[i].weight).sum();
+    for &i in &order {
+        let share = room * cols[i].weight / weights.max(1);
+        widths[i] = cols[i].natural.min(share.max(cols[i].min));
+        room = room.saturating_sub(widths[i]);
+        weights -= cols[i].weight;
+    }
+    widths
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -352,6 +352,18 @@ pub fn format_uuid(v: u128) -> String {
     )
 }
 
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Batch(source {}, chunk {}, {} events)",
+            self.source,
+            self.chunk,
+            self.events.len()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

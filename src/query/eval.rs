@@ -265,7 +265,7 @@ fn sym_of(idx: &Index, e: &EventRec, f: SymField) -> Sym {
 /// starts, minus gaps; below 15 per character the letters are scattered over
 /// unrelated words (`bob` in "kube-system…controller…kube"), which floods a
 /// filter, while abbreviations (`rplcst` for replicasets) stay above it.
-const FUZZY_MIN_PER_CHAR: i64 = 15;
+pub const FUZZY_MIN_PER_CHAR: i64 = 15;
 
 pub fn fuzzy_hit(m: &SkimMatcherV2, line: &str, word: &str) -> bool {
     m.fuzzy_match(line, word)

@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use pipeline::{Loading, start};
+pub use pipeline::{Loading, Recycler, start};
 pub use raw::RawStore;
 
 /// What the user named on the command line.
@@ -220,6 +220,7 @@ pub struct Progress {
 }
 
 /// What a running load tells its consumer.
+#[derive(Debug)]
 pub enum SourceMsg {
     Batch(Box<Batch>),
     Progress(Progress),

@@ -22,6 +22,21 @@ impl Loading {
     pub fn recycle(&self, b: Box<Batch>) {
         let _ = self.spare.try_send(b);
     }
+
+    /// A handle to give batches back from elsewhere (the receiver may move).
+    pub fn recycler(&self) -> Recycler {
+        Recycler(self.spare.clone())
+    }
+}
+
+/// Gives consumed batches back to the parse workers.
+#[derive(Clone)]
+pub struct Recycler(SyncSender<Box<Batch>>);
+
+impl Recycler {
+    pub fn recycle(&self, b: Box<Batch>) {
+        let _ = self.0.try_send(b);
+    }
 }
 
 struct Chunk {
