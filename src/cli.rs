@@ -64,6 +64,8 @@ pub struct QueryArgs {
     /// Parser threads (default: one per core)
     #[arg(long, hide = true)]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub look: LookArgs,
     /// Audit log files (plain or gzip), directories, or - for standard input
     #[arg(value_name = "SOURCE")]
     pub sources: Vec<PathBuf>,
@@ -82,9 +84,22 @@ pub struct DemoArgs {
     pub force: bool,
     #[arg(long, hide = true, default_value_t = crate::demo::DemoOptions::default().seed)]
     pub seed: u64,
-    /// Output format of the summary
+    /// Output format of the summary (prints it instead of opening the TUI)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    #[command(flatten)]
+    pub look: LookArgs,
+}
+
+/// How the TUI looks.
+#[derive(Args, Debug, Default, Clone)]
+pub struct LookArgs {
+    /// TUI theme: default, light, high-contrast, mono, or a file NAME.toml in ~/.config/kaudit/themes
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// TUI without colours (also when NO_COLOR is set)
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

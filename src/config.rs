@@ -5,6 +5,9 @@ use crate::cli::{self, Format, QueryArgs};
 use crate::model::time::{Nanos, parse_duration, parse_rfc3339};
 use crate::query::{self, Expr, FilterError, Window};
 use crate::source::SourceSpec;
+use crate::tui::keymap::Keymap;
+use crate::tui::runtime::TuiConfig;
+use crate::tui::theme::Theme;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -87,28 +90,35 @@ impl QueryConfig {
     }
 }
 
-#[derive(Debug)]
 pub struct DemoConfig {
     pub write: Option<PathBuf>,
     pub events: usize,
     pub seed: u64,
     pub force: bool,
     pub summary: QueryConfig,
+    /// On a terminal, the demo opens the TUI (its sources filled in then).
+    pub tui: Option<TuiConfig>,
 }
 
-#[derive(Debug)]
 pub enum Config {
     Query(QueryConfig),
     Demo(DemoConfig),
+    Tui(TuiConfig),
 }
 
 /// What `config` needs to know about the process, passed in so tests can fake it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Env {
     pub now: Nanos,
     pub stdin_is_terminal: bool,
     pub stdout_is_terminal: bool,
     pub width: usize,
+    /// `$XDG_CONFIG_HOME/kaudit` (or `~/.config/kaudit`).
+    pub config_dir: Option<PathBuf>,
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color: bool,
+    /// `COLORTERM` says the terminal takes 24-bit colour.
+    pub truecolor: bool,
 }
 
 impl Env {
@@ -124,18 +134,35 @@ impl Env {
         let width = term
             .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
             .unwrap_or(80);
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let config_dir = var("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))
+            .map(|d| d.join("kaudit"));
+        let truecolor =
+            var("COLORTERM").is_some_and(|v| matches!(v.to_str(), Some("truecolor" | "24bit")));
         Env {
             now,
             stdin_is_terminal: std::io::stdin().is_terminal(),
             stdout_is_terminal,
             width,
+            config_dir,
+            no_color: var("NO_COLOR").is_some(),
+            truecolor,
         }
     }
 }
 
 pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
     match cli.command {
-        // Until the TUI exists, `kaudit SOURCE…` answers with the summary.
+        // On a terminal, `kaudit SOURCE…` opens the TUI; in a pipe it
+        // answers with the summary.
+        None if env.stdout_is_terminal && cli.query.format.is_none() => {
+            let look = cli.query.look.clone();
+            let filter_text = cli.query.filter.join(" ");
+            let q = query_config(Action::Summary, cli.query, env)?;
+            tui_config(&q, filter_text, &look, None, env).map(Config::Tui)
+        }
         None => query_config(Action::Summary, cli.query, env).map(Config::Query),
         Some(cli::Command::Summary(q)) => query_config(Action::Summary, q, env).map(Config::Query),
         Some(cli::Command::Events(q)) => query_config(Action::Events, q, env).map(Config::Query),
@@ -161,15 +188,89 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
             };
             let mut summary = query_config(Action::Summary, q, env)?;
             summary.sources.clear();
+            let tui = if env.stdout_is_terminal && d.write.is_none() && d.format.is_none() {
+                Some(tui_config(
+                    &summary,
+                    String::new(),
+                    &d.look,
+                    Some("demo incident".into()),
+                    env,
+                )?)
+            } else {
+                None
+            };
             Ok(Config::Demo(DemoConfig {
                 write: d.write,
                 events: d.events,
                 seed: d.seed,
                 force: d.force,
                 summary,
+                tui,
             }))
         }
     }
+}
+
+/// The config file, `config.toml` in the config directory:
+/// `theme = "light"` and a `[keys]` table of `"key" = "command"`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    theme: Option<String>,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, String>,
+}
+
+fn file_config(dir: Option<&std::path::Path>) -> Result<FileConfig, UsageError> {
+    let Some(path) = dir.map(|d| d.join("config.toml")).filter(|p| p.is_file()) else {
+        return Ok(FileConfig::default());
+    };
+    let bad = |m: String| UsageError::Other(format!("{}: {m}", path.display()));
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
+    toml::from_str(&text).map_err(|e| bad(e.message().to_string()))
+}
+
+fn tui_config(
+    q: &QueryConfig,
+    filter_text: String,
+    look: &cli::LookArgs,
+    label: Option<String>,
+    env: &Env,
+) -> Result<TuiConfig, UsageError> {
+    let file = file_config(env.config_dir.as_deref())?;
+    let theme_dir = env.config_dir.as_ref().map(|d| d.join("themes"));
+    // --no-color and NO_COLOR win over any theme.
+    let name = if look.no_color || env.no_color {
+        "mono".to_string()
+    } else {
+        look.theme
+            .clone()
+            .or(file.theme)
+            .unwrap_or_else(|| "default".into())
+    };
+    let theme = Theme::load(&name, theme_dir.as_deref())
+        .map_err(|e| UsageError::Other(e.to_string()))?
+        .for_terminal(env.truecolor);
+    let keys: Vec<(String, String)> = file.keys.into_iter().collect();
+    let keymap = Keymap::default().with_user(&keys).map_err(|m| {
+        let file = env.config_dir.as_ref().map_or("config.toml".into(), |d| {
+            d.join("config.toml").display().to_string()
+        });
+        UsageError::Other(format!("{file}: {m}"))
+    })?;
+    Ok(TuiConfig {
+        sources: q.sources.clone(),
+        label,
+        terms: q.terms.clone(),
+        filter_text,
+        window: q.window,
+        reveal: !q.redact,
+        workers: q.workers,
+        theme,
+        theme_dir,
+        truecolor: env.truecolor,
+        keymap,
+    })
 }
 
 fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, UsageError> {
@@ -281,6 +382,9 @@ mod tests {
             stdin_is_terminal: true,
             stdout_is_terminal: false,
             width: 80,
+            config_dir: None,
+            no_color: false,
+            truecolor: false,
         }
     }
 
@@ -288,7 +392,7 @@ mod tests {
         let cli = cli::Cli::try_parse_from(args).map_err(|e| UsageError::Other(e.to_string()))?;
         match build(cli, &env())? {
             Config::Query(q) => Ok(q),
-            Config::Demo(_) => Err(UsageError::Other("demo".into())),
+            _ => Err(UsageError::Other("not a query".into())),
         }
     }
 

@@ -14,3 +14,4 @@ pub mod model;
 pub mod parse;
 pub mod query;
 pub mod source;
+pub mod tui;

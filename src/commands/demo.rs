@@ -1,5 +1,5 @@
-//! `kaudit demo`: the bundled incident. Until the TUI exists it prints the
-//! summary; `--write FILE` writes the log as JSON lines instead.
+//! `kaudit demo`: the bundled incident, opened in the TUI on a terminal (else
+//! summarised); `--write FILE` writes the log as JSON lines instead.
 
 use super::RunError;
 use crate::config::DemoConfig;
@@ -7,7 +7,7 @@ use crate::demo::{DemoOptions, write_demo};
 use crate::source::SourceSpec;
 use std::io::{BufWriter, Write};
 
-pub fn run(cfg: &DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), RunError> {
+pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), RunError> {
     let opts = DemoOptions {
         events: cfg.events,
         seed: cfg.seed,
@@ -55,6 +55,11 @@ pub fn run(cfg: &DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result
             write_demo(&opts, &mut w)?;
             w.flush()?;
             drop(w);
+            if let Some(mut tui) = cfg.tui {
+                // The file lives until the session ends: details read it back.
+                tui.sources = vec![SourceSpec::Path(tmp.path().to_path_buf())];
+                return crate::tui::runtime::run(tui);
+            }
             let mut summary = cfg
                 .summary
                 .clone_for(vec![SourceSpec::Path(tmp.path().to_path_buf())]);

@@ -1,0 +1,363 @@
+//! The runtime: owns the terminal (a guard restores it on drop, on panic and
+//! on SIGTERM/SIGHUP), starts the sources, and runs the loop: take what has
+//! arrived (keys, batches, the clock), `update`, perform the effects, draw
+//! at most ~30 times a second and only when something changed.
+
+use super::app::{self, Action, AppState, Effect, Setup};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::commands::RunError;
+use crate::model::Nanos;
+use crate::query::{Expr, Window};
+use crate::source::{self, LoadOptions, SourceMsg, SourceSpec};
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{RecvTimeoutError, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
+
+const FRAME: Duration = Duration::from_millis(33);
+const TICK: Duration = Duration::from_millis(200);
+/// Longest stretch spent taking messages before drawing again.
+const DRAIN: Duration = Duration::from_millis(15);
+
+/// Everything the TUI needs, validated by `config`.
+pub struct TuiConfig {
+    pub sources: Vec<SourceSpec>,
+    /// Shown in the status bar: the input names, or "demo incident".
+    pub label: Option<String>,
+    pub terms: Vec<Expr>,
+    pub filter_text: String,
+    pub window: Window,
+    pub reveal: bool,
+    pub workers: Option<usize>,
+    pub theme: Theme,
+    /// Where user themes live (`$XDG_CONFIG_HOME/kaudit/themes`).
+    pub theme_dir: Option<PathBuf>,
+    pub truecolor: bool,
+    pub keymap: Keymap,
+}
+
+enum Msg {
+    Term(Event),
+    Source(SourceMsg),
+    Signal(i32),
+    InputGone(String),
+}
+
+pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
+    // Sources open before the terminal is taken: a missing file is a plain error.
+    let opened = source::open(&cfg.sources)?;
+    let mut opts = LoadOptions::default();
+    if let Some(w) = cfg.workers {
+        opts.workers = w;
+    }
+    opts.keep_raw = true;
+    let notes = opened.notes;
+    let loading = source::start(opened.inputs, opts)?;
+    let recycler = loading.recycler();
+    let (tx, rx) = sync_channel::<Msg>(16);
+    forward_source(loading.rx, tx.clone());
+    watch_signals(tx.clone())?;
+
+    let guard = TerminalGuard::enter()?;
+    read_keys(tx);
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let size = term.size()?;
+    let label = cfg.label.unwrap_or_else(|| {
+        let names: Vec<&str> = loading
+            .names
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap_or(n))
+            .collect();
+        if names.len() > 2 {
+            format!("{}, {} and {} more", names[0], names[1], names.len() - 2)
+        } else {
+            names.join(", ")
+        }
+    });
+    let mut st = AppState::new(Setup {
+        label,
+        names: loading.names.clone(),
+        raw: loading.raw.clone(),
+        terms: cfg.terms,
+        filter_text: cfg.filter_text,
+        window: cfg.window,
+        keymap: cfg.keymap,
+        theme: cfg.theme.name.clone(),
+        size: (size.width, size.height),
+        now: now(),
+        reveal: cfg.reveal,
+    });
+    st.errors.extend(notes);
+    let mut theme = cfg.theme;
+    let raw = loading.raw.clone();
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+    let mut last_tick = Instant::now();
+    let mut stopped: Option<String> = None;
+    while !st.quitting() && stopped.is_none() {
+        let wait = if dirty {
+            last_draw.map_or(Duration::ZERO, |t| FRAME.saturating_sub(t.elapsed()))
+        } else {
+            TICK.saturating_sub(last_tick.elapsed())
+        };
+        let mut next = match rx.recv_timeout(wait) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        // Take what is waiting, for a bounded time, so a flood of batches
+        // cannot starve the screen or the keys.
+        let started = Instant::now();
+        while let Some(m) = next {
+            match action_of(m) {
+                Ok(Some(a)) => {
+                    dirty = true;
+                    perform(
+                        &mut st,
+                        a,
+                        &|b| recycler.recycle(b),
+                        &raw,
+                        &mut theme,
+                        &cfg.theme_dir,
+                        cfg.truecolor,
+                    );
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    stopped = Some(why);
+                    break;
+                }
+            }
+            if st.quitting() {
+                break;
+            }
+            next = if started.elapsed() < DRAIN {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            perform(
+                &mut st,
+                Action::Tick(now()),
+                &|b| recycler.recycle(b),
+                &raw,
+                &mut theme,
+                &cfg.theme_dir,
+                cfg.truecolor,
+            );
+            dirty |= !st.load.done;
+        }
+        if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) && stopped.is_none() {
+            term.draw(|f| super::ui::render(&st, &theme, f))?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+        }
+    }
+    drop(term);
+    drop(guard);
+    match stopped {
+        Some(why) => Err(RunError::Other(why)),
+        None => Ok(()),
+    }
+}
+
+/// A session over sources loaded to the end, without a terminal: for tests
+/// and benchmarks, through the same `update` as the real loop.
+pub fn headless(
+    sources: &[SourceSpec],
+    size: (u16, u16),
+    now: Nanos,
+) -> Result<AppState, RunError> {
+    let opened = source::open(sources)?;
+    // One worker: batches arrive in the same order on every run.
+    let opts = LoadOptions {
+        workers: 1,
+        keep_raw: true,
+        ..LoadOptions::default()
+    };
+    let loading = source::start(opened.inputs, opts)?;
+    let mut st = AppState::new(Setup {
+        label: "test".into(),
+        names: loading.names.clone(),
+        raw: loading.raw.clone(),
+        terms: Vec::new(),
+        filter_text: String::new(),
+        window: Window::default(),
+        keymap: Keymap::default(),
+        theme: "default".into(),
+        size,
+        now,
+        reveal: false,
+    });
+    st.errors.extend(opened.notes);
+    let raw = loading.raw.clone();
+    let mut theme = Theme::default_theme();
+    let recycler = loading.recycler();
+    for msg in loading.rx.iter() {
+        let done = matches!(msg, SourceMsg::Done);
+        perform(
+            &mut st,
+            Action::Source { generation: 0, msg },
+            &|b| recycler.recycle(b),
+            &raw,
+            &mut theme,
+            &None,
+            true,
+        );
+        if done {
+            break;
+        }
+    }
+    Ok(st)
+}
+
+/// Update and perform the effects as the runtime does (reading events back),
+/// for tests: returns whether the session asked to quit.
+pub fn step(st: &mut AppState, action: Action) -> bool {
+    let raw = st.raw();
+    let mut theme = Theme::default_theme();
+    perform(st, action, &|_| {}, &raw, &mut theme, &None, true);
+    st.quitting()
+}
+
+/// The action of a message; an error ends the session.
+fn action_of(m: Msg) -> Result<Option<Action>, String> {
+    Ok(match m {
+        Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Msg::Term(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
+        Msg::Term(_) => None,
+        Msg::Source(msg) => Some(Action::Source { generation: 0, msg }),
+        Msg::Signal(s) => return Err(format!("stopped by signal {s}")),
+        Msg::InputGone(e) => return Err(format!("the terminal went away ({e})")),
+    })
+}
+
+fn now() -> Nanos {
+    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+}
+
+/// Update, then do what it asks (feeding answers back as actions).
+fn perform(
+    st: &mut AppState,
+    action: Action,
+    recycle: &dyn Fn(Box<crate::parse::Batch>),
+    raw: &source::RawStore,
+    theme: &mut Theme,
+    theme_dir: &Option<PathBuf>,
+    truecolor: bool,
+) {
+    let mut queue = vec![action];
+    while let Some(a) = queue.pop() {
+        for fx in app::update(st, a) {
+            match fx {
+                Effect::Quit => {}
+                Effect::Recycle(b) => recycle(b),
+                Effect::ReadEvent {
+                    event,
+                    input,
+                    offset,
+                    len,
+                } => {
+                    let mut r = raw.reader();
+                    let text = r
+                        .get(input, offset, len)
+                        .map(|b| b.to_vec())
+                        .map_err(|e| e.to_string());
+                    queue.push(Action::EventText { event, text });
+                }
+                Effect::LoadTheme(name) => match Theme::load(&name, theme_dir.as_deref()) {
+                    Ok(t) => {
+                        *theme = t.for_terminal(truecolor);
+                        queue.push(Action::ThemeLoaded(Ok(name)));
+                    }
+                    Err(e) => queue.push(Action::ThemeLoaded(Err(e.to_string()))),
+                },
+            }
+        }
+    }
+}
+
+fn forward_source(rx: std::sync::mpsc::Receiver<SourceMsg>, tx: SyncSender<Msg>) {
+    std::thread::spawn(move || {
+        for m in rx {
+            if tx.send(Msg::Source(m)).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn read_keys(tx: SyncSender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(e) => {
+                    if tx.send(Msg::Term(e)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::InputGone(e.to_string()));
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP (the SSH link dropped), SIGINT and SIGQUIT end the session
+/// cleanly: the loop stops and the guard restores the terminal.
+fn watch_signals(tx: SyncSender<Msg>) -> Result<(), RunError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::spawn(move || {
+        if let Some(s) = signals.forever().next() {
+            let _ = tx.send(Msg::Signal(s));
+            // A second signal while the loop is busy: restore and go now.
+            if signals.forever().next().is_some() {
+                restore();
+                std::process::exit(128 + s);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Raw mode and the alternate screen, undone on drop and on panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            hook(info);
+        }));
+        terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Put the terminal back as it was; safe to call more than once.
+pub fn restore() {
+    let mut out = io::stdout();
+    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}

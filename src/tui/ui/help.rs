@@ -1,0 +1,106 @@
+//! The help screen, generated from the keymap and the command table, and
+//! the question asked before secret values are shown.
+
+use super::super::app::{AppState, COMMANDS};
+use super::super::keymap::Mode;
+use super::super::theme::{Role, Theme};
+use crate::model::text::truncate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn help(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect, scroll: usize) {
+    let mut lines: Vec<(String, Role)> = Vec::new();
+    let section = |lines: &mut Vec<(String, Role)>, t: &str| {
+        if !lines.is_empty() {
+            lines.push((String::new(), Role::Text));
+        }
+        lines.push((format!(" {t}"), Role::Header));
+    };
+    for (mode, title) in [
+        (Mode::Normal, "Keys"),
+        (Mode::Input, "On the filter and command lines"),
+        (Mode::Confirm, "When asked"),
+    ] {
+        section(&mut lines, title);
+        for (keys, what) in st.keymap.help(mode) {
+            lines.push((format!("   {keys:<22} {what}"), Role::Text));
+        }
+        if mode == Mode::Input {
+            lines.push((
+                "   type to edit: ←/→ home end, backspace, ctrl-w deletes a word, ctrl-u clears"
+                    .into(),
+                Role::Muted,
+            ));
+        }
+    }
+    section(
+        &mut lines,
+        "Commands (type : then the name; a unique start is enough)",
+    );
+    for (name, arg, what) in COMMANDS {
+        lines.push((
+            format!("   :{:<21} {what}", format!("{name} {arg}")),
+            Role::Text,
+        ));
+    }
+    section(&mut lines, "Filter (docs/filters.md)");
+    for l in [
+        "field:value, all must hold; * wildcard; a,b any of; -term negates",
+        "fields: user group as verb resource sub ns name apigroup code decision",
+        "        reason ip agent stage level auditid uri",
+        "code:403 code:4xx code:>=400   resource:pods/exec   ns:\"\" (cluster scope)",
+        "presets: @secrets @denied @exec @humans @writes @rbac @impersonated @anonymous",
+        "a bare word fuzzy-matches \"user verb resource ns/name code\"; hits are highlighted",
+    ] {
+        lines.push((format!("   {l}"), Role::Text));
+    }
+    let h = area.height as usize;
+    let top = scroll.min(lines.len().saturating_sub(h));
+    let w = area.width as usize;
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(top)
+        .take(h)
+        .map(|(t, r)| Line::styled(truncate(t, w).into_owned(), theme.style(*r)))
+        .collect();
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(shown), area);
+}
+
+pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
+    let w = area.width.min(64);
+    let h = area.height.min(7);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Border))
+        .title(" Show secret values? ")
+        .title_style(theme.style(Role::Secret));
+    let text = vec![
+        Line::styled(
+            "Secret data, tokens and applied configurations will be shown",
+            theme.style(Role::Text),
+        ),
+        Line::styled(
+            "as logged, on this screen, until you press r again.",
+            theme.style(Role::Text),
+        ),
+        Line::styled("", theme.style(Role::Text)),
+        Line::styled(
+            "y show them    n keep them redacted",
+            theme.style(Role::Accent),
+        ),
+    ];
+    f.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+        r,
+    );
+}
