@@ -247,8 +247,18 @@ fn session(path: &Path, size: (u16, u16), share: f64) -> AppState {
         }
     }
     let events = st.idx.events.len() as u64;
-    let p = kaudit::source::Progress { bytes_read: bytes, bytes_total: total, events };
-    step(&mut st, Action::Source { generation: 0, msg: SourceMsg::Progress(p) });
+    let p = kaudit::source::Progress {
+        bytes_read: bytes,
+        bytes_total: total,
+        events,
+    };
+    step(
+        &mut st,
+        Action::Source {
+            generation: 0,
+            msg: SourceMsg::Progress(p),
+        },
+    );
     // The clock ticks: the screens catch up with what has arrived.
     step(&mut st, Action::Tick(now()));
     st

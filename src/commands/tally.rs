@@ -10,6 +10,6 @@ pub fn of<'a>(idx: &'a Index, sel: &Selection) -> Cow<'a, Tally> {
     if sel.everything {
         Cow::Borrowed(&idx.tally)
     } else {
-        Cow::Owned(Tally::of(idx, sel.requests.iter().copied()))
+        Cow::Owned(Tally::of(idx, &sel.requests))
     }
 }

@@ -61,6 +61,13 @@ impl<K: Copy + Eq + Hash> Counter<K> {
         }
     }
 
+    /// Add another counter's counts.
+    pub fn merge(&mut self, o: &Counter<K>) {
+        for (k, n) in o.iter() {
+            self.add(k, n as i64);
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Counter::Small(v) => v.len(),
@@ -189,13 +196,87 @@ impl Tally {
         }
     }
 
-    /// A tally of some requests.
-    pub fn of(idx: &Index, requests: impl IntoIterator<Item = super::ReqId>) -> Tally {
-        let mut t = Tally::default();
-        for r in requests {
-            t.add(&idx.request(r), 1);
+    /// A tally of some requests, counted on every core when they are many
+    /// (a filter over a million events must redraw in a blink) and merged.
+    pub fn of(idx: &Index, requests: &[super::ReqId]) -> Tally {
+        const PER_THREAD: usize = 32_768;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(requests.len() / PER_THREAD)
+            .max(1);
+        Tally::of_in(idx, requests, threads)
+    }
+
+    fn of_in(idx: &Index, requests: &[super::ReqId], threads: usize) -> Tally {
+        let part = |rs: &[super::ReqId]| {
+            let mut t = Tally::default();
+            for &r in rs {
+                t.add(&idx.request(r), 1);
+            }
+            t
+        };
+        if threads <= 1 || requests.len() < threads {
+            return part(requests);
+        }
+        let size = requests.len().div_ceil(threads);
+        let mut parts: Vec<Tally> = std::thread::scope(|s| {
+            let handles: Vec<_> = requests
+                .chunks(size)
+                .map(|c| s.spawn(move || part(c)))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut t = parts.remove(0);
+        for p in parts {
+            t.merge(p);
         }
         t
+    }
+
+    /// Add another tally's counts (of other requests) to this one.
+    fn merge(&mut self, o: Tally) {
+        self.requests += o.requests;
+        self.no_code += o.no_code;
+        self.secrets += o.secrets;
+        self.denied += o.denied;
+        self.exec += o.exec;
+        self.codes.merge(&o.codes);
+        self.verbs.merge(&o.verbs);
+        for (u, g) in o.users {
+            match self.users.entry(u) {
+                hashbrown::hash_map::Entry::Vacant(e) => {
+                    e.insert(g);
+                }
+                hashbrown::hash_map::Entry::Occupied(mut e) => {
+                    let m = e.get_mut();
+                    m.requests += g.requests;
+                    m.denied += g.denied;
+                    m.first = m.first.min(g.first);
+                    m.last = m.last.max(g.last);
+                    m.verbs.merge(&g.verbs);
+                    m.resources.merge(&g.resources);
+                    m.agents.merge(&g.agents);
+                }
+            }
+        }
+        if self.objects.len() < o.objects.len() {
+            self.objects
+                .resize_with(o.objects.len(), ObjectGroup::default);
+        }
+        for (k, g) in o.objects.into_iter().enumerate() {
+            if g.requests == 0 {
+                continue;
+            }
+            let m = &mut self.objects[k];
+            if m.requests == 0 {
+                *m = g;
+            } else {
+                m.requests += g.requests;
+                m.first = m.first.min(g.first);
+                m.last = m.last.max(g.last);
+                m.users.merge(&g.users);
+            }
+        }
     }
 
     /// Users by requests descending, then name.
@@ -227,5 +308,76 @@ impl Tally {
                 .then_with(|| key(a).cmp(&key(b)))
         });
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts<K: Copy + Eq + Hash + Ord>(c: &Counter<K>) -> Vec<(K, u64)> {
+        let mut v: Vec<_> = c.iter().collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_tally_counted_in_parts_is_the_same() {
+        let mut text = Vec::new();
+        let opts = crate::demo::DemoOptions {
+            events: crate::demo::MIN_EVENTS,
+            ..Default::default()
+        };
+        crate::demo::write_demo(&opts, &mut text).expect("demo");
+        let mut b = crate::parse::Batch::default();
+        crate::parse::parse_chunk(&text, 0, &mut b);
+        let mut idx = Index::new();
+        idx.apply(&b);
+        let reqs: Vec<u32> = (0..idx.requests.len() as u32).collect();
+        let one = Tally::of_in(&idx, &reqs, 1);
+        let three = Tally::of_in(&idx, &reqs, 3);
+        assert_eq!(
+            (one.requests, one.no_code, one.secrets, one.denied, one.exec),
+            (
+                three.requests,
+                three.no_code,
+                three.secrets,
+                three.denied,
+                three.exec
+            )
+        );
+        assert_eq!(counts(&one.codes), counts(&three.codes));
+        assert_eq!(counts(&one.verbs), counts(&three.verbs));
+        assert_eq!(one.users.len(), three.users.len());
+        for (u, a) in &one.users {
+            let b = &three.users[u];
+            assert_eq!(
+                (a.requests, a.denied, a.first, a.last),
+                (b.requests, b.denied, b.first, b.last)
+            );
+            assert_eq!(counts(&a.verbs), counts(&b.verbs));
+            assert_eq!(counts(&a.resources), counts(&b.resources));
+            assert_eq!(counts(&a.agents), counts(&b.agents));
+        }
+        let objs = |t: &Tally| {
+            t.objects
+                .iter()
+                .filter(|g| g.requests > 0)
+                .map(|g| {
+                    (
+                        g.key.resource,
+                        g.key.subresource,
+                        g.key.namespace,
+                        g.key.name,
+                        g.requests,
+                        g.first,
+                        g.last,
+                        counts(&g.users),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(objs(&one), objs(&three));
+        assert_eq!(one.requests as usize, idx.requests.len());
     }
 }

@@ -9,6 +9,8 @@ use crate::model::intern::Sym;
 use crate::model::{Level, RawAccess, Stage};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use hashbrown::HashMap;
+use std::cell::RefCell;
 
 /// A bitset over symbols; bit 0 is "absent or empty".
 #[derive(Clone, Debug, Default)]
@@ -54,13 +56,13 @@ enum SymField {
 }
 
 /// `resource:pods/exec`: the resource's set and, when given, the subresource's.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ResNode {
     resource: (Pattern, SymSet),
     sub: Option<(Pattern, SymSet)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Node {
     All(Vec<Node>),
     Any(Vec<Node>),
@@ -74,7 +76,21 @@ enum Node {
     Level(u8),
     AuditId(Vec<Pattern>),
     Uri(Vec<Pattern>),
-    Fuzzy(String),
+    /// A bare word, and its answers so far by what the summary line is
+    /// made of: events repeat the same few users, verbs and objects, and
+    /// matching the line is the costly part.
+    Fuzzy(String, RefCell<HashMap<(Sym, Sym, u32, u16), bool>>),
+}
+
+impl Clone for Matcher {
+    /// A copy for another thread (with its own memo of fuzzy answers).
+    fn clone(&self) -> Self {
+        Matcher {
+            root: self.root.clone(),
+            fuzzy: self.fuzzy.as_ref().map(|_| SkimMatcherV2::default()),
+            uses_raw: self.uses_raw,
+        }
+    }
 }
 
 /// A compiled filter. Call `sync` after the index grew.
@@ -90,7 +106,7 @@ fn compile(e: &Expr) -> Node {
         Expr::Any(v) => Node::Any(v.iter().map(compile).collect()),
         Expr::Not(x) => Node::Not(Box::new(compile(x))),
         Expr::Code(c) => Node::Code(c.clone()),
-        Expr::Fuzzy(w) => Node::Fuzzy(w.clone()),
+        Expr::Fuzzy(w) => Node::Fuzzy(w.clone(), RefCell::default()),
         Expr::Resource(pairs) => Node::Res(
             pairs
                 .iter()
@@ -142,7 +158,7 @@ impl Matcher {
         let mut has_fuzzy = false;
         visit(&root, &mut |n| match n {
             Node::Uri(_) => uses_raw = true,
-            Node::Fuzzy(_) => has_fuzzy = true,
+            Node::Fuzzy(..) => has_fuzzy = true,
             _ => {}
         });
         let mut m = Matcher {
@@ -209,11 +225,18 @@ impl Matcher {
                     .unwrap_or_default();
                 p.iter().any(|p| p.matches(&uri))
             }
-            Node::Fuzzy(word) => {
+            Node::Fuzzy(word, seen) => {
+                let key = (idx.who(e).user, e.verb, e.obj, e.code);
+                if let Some(&hit) = seen.borrow().get(&key) {
+                    return hit;
+                }
                 let line = summary_line(idx, e);
-                self.fuzzy
+                let hit = self
+                    .fuzzy
                     .as_ref()
-                    .is_some_and(|m| fuzzy_hit(m, &line, word))
+                    .is_some_and(|m| fuzzy_hit(m, &line, word));
+                seen.borrow_mut().insert(key, hit);
+                hit
             }
         }
     }

@@ -69,6 +69,24 @@ pub fn select(
     raw: &mut dyn RawAccess,
     ordered: bool,
 ) -> Selection {
+    // Split over the cores when large (the TUI re-selects on every filter
+    // change).
+    const PER_THREAD: usize = 1 << 18;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(idx.events.len() / PER_THREAD)
+        .max(1);
+    select_in(idx, m, window, raw, ordered, threads)
+}
+
+fn select_in(
+    idx: &mut Index,
+    m: &Matcher,
+    window: Window,
+    raw: &mut dyn RawAccess,
+    ordered: bool,
+    threads: usize,
+) -> Selection {
     let idx: &Index = if ordered {
         idx.time_order();
         idx
@@ -90,18 +108,47 @@ pub fn select(
             everything: true,
         };
     }
-    let mut events = Vec::new();
+    let keep = |m: &Matcher, raw: &mut dyn RawAccess, id: EventId| {
+        let e = &idx.events[id as usize];
+        window.contains(e.ts) && m.matches(idx, e, raw)
+    };
+    // `uri:` reads raw lines through one reader, so stays on one thread.
+    let events: Vec<EventId> = if threads > 1 && !m.uses_raw() && order.len() >= threads {
+        let size = order.len().div_ceil(threads);
+        let parts: Vec<Vec<EventId>> = std::thread::scope(|s| {
+            let handles: Vec<_> = order
+                .chunks(size)
+                .map(|c| {
+                    let m = m.clone();
+                    s.spawn(move || {
+                        let mut none = crate::model::NoRaw;
+                        c.iter()
+                            .copied()
+                            .filter(|&id| keep(&m, &mut none, id))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        parts.concat()
+    } else {
+        order
+            .iter()
+            .copied()
+            .filter(|&id| keep(m, raw, id))
+            .collect()
+    };
     let mut seen = vec![false; idx.requests.len()];
     let mut requests = Vec::new();
-    for &id in order {
-        let e = &idx.events[id as usize];
-        if !window.contains(e.ts) || !m.matches(idx, e, raw) {
-            continue;
-        }
-        events.push(id);
-        if !seen[e.req as usize] {
-            seen[e.req as usize] = true;
-            requests.push(e.req);
+    for &id in &events {
+        let r = idx.events[id as usize].req;
+        if !seen[r as usize] {
+            seen[r as usize] = true;
+            requests.push(r);
         }
     }
     Selection {

@@ -235,3 +235,26 @@ fn matcher_follows_a_growing_index() {
     let last = *idx.events.last().expect("event");
     assert!(m.matches(&idx, &last, &mut crate::model::NoRaw));
 }
+
+#[test]
+fn selecting_on_several_threads_gives_the_same_answer() {
+    let (mut idx, mut raw) = setup();
+    for f in [
+        "",
+        "user:alice",
+        "-user:system:*",
+        "@denied jordan",
+        "alice",
+        "code:>=400 -verb:get",
+    ] {
+        let terms = parse_filters(&[f.to_string()]).expect("parses");
+        let m = Matcher::new(&terms, &idx);
+        let one = select_in(&mut idx, &m, Window::default(), &mut raw, true, 1);
+        let three = select_in(&mut idx, &m, Window::default(), &mut raw, true, 3);
+        assert_eq!(
+            (&one.events, &one.requests, one.everything),
+            (&three.events, &three.requests, three.everything),
+            "{f}"
+        );
+    }
+}

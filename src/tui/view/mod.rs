@@ -328,7 +328,27 @@ impl Scope {
         let Scope {
             tally, selection, ..
         } = self;
-        tally.get_or_insert_with(|| Tally::of(idx, selection.requests.iter().copied()))
+        tally.get_or_insert_with(|| Tally::of(idx, &selection.requests))
+    }
+
+    /// Build the tally and the investigations side by side, for the screens
+    /// that show both: over a large selection each takes tens of ms.
+    fn prepare(&mut self, idx: &Index) {
+        if self.selection.everything || self.tally.is_some() || self.lenses.is_some() {
+            return;
+        }
+        let reqs = &self.selection.requests;
+        let (t, (l, r)) = std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                let l = Lenses::of(idx, reqs);
+                let r = Ranking::new(idx, &l);
+                (l, r)
+            });
+            let t = Tally::of(idx, reqs);
+            let lr = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (t, lr)
+        });
+        (self.tally, self.lenses, self.ranking) = (Some(t), Some(l), Some(r));
     }
 
     /// The investigations over the selection (the app's own, kept current,

@@ -8,6 +8,7 @@ pub(super) fn overview(
     scope: &mut Scope,
     n_buckets: usize,
 ) -> Overview {
+    scope.prepare(idx);
     let events = scope.events.clone();
     let (first, last) = (
         events.first().map(|&e| idx.events[e as usize].ts),
@@ -18,10 +19,16 @@ pub(super) fn overview(
         let n = n_buckets.max(1);
         let width = ((last - first) / n as i64 + 1).max(1);
         let mut buckets = vec![(0u64, 0u64); n];
+        // Whether a `who` is a person, asked once per `who`, not per event.
+        let mut human: Vec<u8> = vec![2; idx.whos.len()];
         for &e in events.iter() {
             let ev = &idx.events[e as usize];
             let b = (((ev.ts - first) / width) as usize).min(n - 1);
-            if crate::model::is_human(idx.s(idx.who(ev).user)) {
+            let h = &mut human[ev.who as usize];
+            if *h == 2 {
+                *h = crate::model::is_human(idx.s(idx.who(ev).user)) as u8;
+            }
+            if *h == 1 {
                 buckets[b].0 += 1;
             } else {
                 buckets[b].1 += 1;

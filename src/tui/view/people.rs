@@ -61,6 +61,7 @@ pub(super) fn users(
     scope: &mut Scope,
     expanded: &HashSet<String>,
 ) -> Body {
+    scope.prepare(idx);
     let rows_of = |scope: &mut Scope| {
         let t = scope.tally(idx);
         t.users_sorted(idx)
