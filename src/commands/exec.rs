@@ -151,7 +151,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             // Sessions that findings point at first, most severe first; then by start.
             let clock = Clock::over(sessions.iter().map(|s| s.start));
             let mut rows = sessions;
-            rows.sort_by_key(|s| std::cmp::Reverse(rank.of_requests([s.req], Some(Lens::Exec))));
+            rows.sort_by_key(|s| std::cmp::Reverse(rank.suspicion(s.req, Lens::Exec)));
             let mut t = Table::new(vec![
                 Col::fixed("START"),
                 Col::name("USER").weight(2),

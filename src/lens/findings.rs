@@ -12,6 +12,7 @@ use super::{Lenses, access, resource_label};
 use crate::index::{Index, ReqId};
 use crate::model::Nanos;
 use crate::model::intern::Sym;
+use crate::model::text::plural;
 use crate::model::time::format_short;
 use hashbrown::{HashMap, HashSet};
 use std::collections::BTreeMap;
@@ -237,10 +238,6 @@ fn span(first: Nanos, last: Nanos) -> String {
     } else {
         format!("{s}s")
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A person-like caller: someone whose reading of secrets is never routine.
@@ -847,6 +844,15 @@ impl Ranking {
         lens: Option<Lens>,
     ) -> Option<Severity> {
         self.of_reqs(reqs, lens).map(|f| f.severity).max()
+    }
+
+    /// How suspicious a request is within one investigation: first the findings of that
+    /// investigation, then any finding that cites it (a refused attempt, a grant's use).
+    pub fn suspicion(&self, req: ReqId, lens: Lens) -> (Option<Severity>, Option<Severity>) {
+        (
+            self.of_requests([req], Some(lens)),
+            self.of_requests([req], None),
+        )
     }
 
     /// Short labels of the rules of an investigation whose evidence includes some of these requests.

@@ -108,6 +108,11 @@ pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
 }
 
 /// `1234567` → `1,234,567`.
+/// "1 namespace", "3 namespaces".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();

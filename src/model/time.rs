@@ -242,3 +242,37 @@ mod tests {
         }
     }
 }
+
+/// How a table writes its times: `10:42:07` when all of them fall on one day
+/// (the columns need the room), else `11-21 10:42:07`; the year is in the
+/// summary. `-` when unknown.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Clock {
+    one_day: bool,
+}
+
+impl Clock {
+    pub fn over(times: impl IntoIterator<Item = Nanos>) -> Clock {
+        let day = 86_400 * NANOS_PER_SEC;
+        let mut days = times
+            .into_iter()
+            .filter(|&t| t != Nanos::MAX && t != Nanos::MIN)
+            .map(|t| t.div_euclid(day));
+        let first = days.next();
+        Clock {
+            one_day: first.is_some_and(|d| days.all(|x| x == d)),
+        }
+    }
+
+    pub fn show(self, t: Nanos) -> String {
+        if t == Nanos::MAX || t == Nanos::MIN {
+            return "-".into();
+        }
+        let s = format_short(t);
+        if self.one_day {
+            s[11..].to_string()
+        } else {
+            s[5..].to_string()
+        }
+    }
+}

@@ -10,6 +10,7 @@ use super::view::{self, Body, Ctx, Open, Page, Scope};
 use crate::index::{EventId, Index};
 use crate::lens::Lenses;
 use crate::model::Nanos;
+use crate::model::time::Clock;
 use crate::model::time::{parse_duration, parse_rfc3339};
 use crate::parse::Batch;
 use crate::query::{self, Expr, FilterError, Matcher, Window};
@@ -283,7 +284,15 @@ impl AppState {
         let raw = self.raw.clone();
         let mut reader = raw.reader();
         let sel = query::select(&mut self.idx, &m, self.filter.window, &mut reader, true);
-        self.scope = Scope::new(sel);
+        // Over everything loaded, so times keep their form whatever the filter.
+        let order = self.idx.sorted_events();
+        let ends = [order.first(), order.last()];
+        let clock = Clock::over(
+            ends.into_iter()
+                .flatten()
+                .map(|&e| self.idx.events[e as usize].ts),
+        );
+        self.scope = Scope::new(sel, clock);
         self.stale = false;
         self.rebuild();
     }

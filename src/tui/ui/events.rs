@@ -1,12 +1,13 @@
 //! A row of the events table, built only for the rows on screen.
 
 use super::super::theme::Role;
-use super::super::view::{short_time, user_role};
+use super::super::view::user_role;
 use super::table::Cells;
 use crate::index::{EventId, Index};
 use crate::model::text::place;
+use crate::model::time::Clock;
 
-pub fn cells(idx: &Index, e: EventId, marked: bool) -> Cells {
+pub fn cells(idx: &Index, clock: Clock, e: EventId, marked: bool) -> Cells {
     let ev = &idx.events[e as usize];
     let who = idx.who(ev);
     let o = idx.obj(ev);
@@ -36,7 +37,7 @@ pub fn cells(idx: &Index, e: EventId, marked: bool) -> Cells {
     Cells {
         cells: vec![
             if marked { "●".into() } else { " ".into() },
-            short_time(ev.ts),
+            clock.show(ev.ts),
             if user.is_empty() {
                 "(no user)".into()
             } else {

@@ -122,6 +122,13 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             if all.is_empty() {
                 lines.push(Line::styled(empty_text(st), theme.style(Role::Muted)));
             }
+            // Room to spare under a short list: the selected row in full, since
+            // the columns cut long cells.
+            let spare = (area.height as usize).saturating_sub(lines.len() + 1);
+            if let Some(row) = all.get(s.sel).filter(|_| spare >= 3) {
+                lines.push(Line::raw(""));
+                lines.extend(preview(&row.cells, w, spare - 1, theme));
+            }
         }
         Body::Events {
             header,
@@ -130,7 +137,7 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             lines.extend(header_lines(header, theme, w));
             let cells: Vec<Cells> = list_events[range.clone()]
                 .iter()
-                .map(|&e| events::cells(&st.idx, e, st.marks.contains(&e)))
+                .map(|&e| events::cells(&st.idx, st.scope.clock, e, st.marks.contains(&e)))
                 .collect();
             lines.extend(table::lines(
                 super::view::EVENT_COLS,
@@ -154,6 +161,44 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A row's cells in full, wrapped to the width, at most `max` lines.
+fn preview(cells: &[String], w: usize, max: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let text = cells
+        .iter()
+        .map(|c| c.trim_start_matches(['▸', '▾', ' ']))
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let text = sanitize(&text);
+    let room = w.saturating_sub(3).max(10);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let need = crate::model::text::width(&line) + 1 + crate::model::text::width(word);
+        if !line.is_empty() && need > room {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    let cut = out.len() > max;
+    out.truncate(max);
+    if cut {
+        if let Some(l) = out.last_mut() {
+            l.push('…');
+        }
+    }
+    out.into_iter()
+        .map(|l| {
+            let l = crate::model::text::truncate(&l, room).into_owned();
+            Line::styled(format!(" │ {l}"), theme.style(Role::Muted))
+        })
+        .collect()
 }
 
 /// Header lines of a body, cut to the width.

@@ -166,7 +166,7 @@ fn axis(st: &AppState, o: &Overview, n: usize, on_hist: bool, theme: &Theme) -> 
     let legend: Vec<(&str, Role)> = if on_hist {
         let (p, s) = h.buckets.get(at).copied().unwrap_or_default();
         let t0 = h.start + h.width * at as i64;
-        cursor_text = format!(" ▲ {}: {p} people, {s} system ", &format_short(t0)[11..19]);
+        cursor_text = format!(" {}: {p} people, {s} system ", &format_short(t0)[11..19]);
         vec![(cursor_text.as_str(), Role::Accent)]
     } else {
         vec![
@@ -177,8 +177,32 @@ fn axis(st: &AppState, o: &Overview, n: usize, on_hist: bool, theme: &Theme) -> 
         ]
     };
     let llen: usize = legend.iter().map(|(t, _)| width(t)).sum();
+    // Where the cursor is, and the picked range, drawn on the axis itself so
+    // they read without colour too.
+    let mut span = None;
+    if on_hist && n > 0 {
+        let (lo, hi) = st
+            .hist
+            .anchor
+            .map_or((at, at), |a| (a.min(at).min(n - 1), a.max(at).min(n - 1)));
+        for c in &mut cells[lo..=hi] {
+            *c = ('━', Role::Accent);
+        }
+        cells[at] = ('▲', Role::Accent);
+        span = Some((lo, hi));
+    }
     if n > llen + 14 {
         let mut i = (n - llen) / 2;
+        // Keep the text off the cursor: beside it when the middle would cover it.
+        if let Some((lo, hi)) = span {
+            if i <= hi + 1 && lo <= i + llen {
+                i = if hi + 2 + llen + 6 <= n {
+                    hi + 2
+                } else {
+                    lo.saturating_sub(llen + 1).max(6)
+                };
+            }
+        }
         for (t, r) in legend {
             for c in t.chars() {
                 cells[i] = (c, r);

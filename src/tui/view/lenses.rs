@@ -4,6 +4,7 @@ use super::*;
 use crate::model::text::place;
 
 pub(super) fn secrets(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
+    let clock = scope.clock;
     use crate::lens::findings::personal;
     let (l, ranking) = scope.investigations(idx, global);
     // Secrets findings point at first, then those people touched.
@@ -70,7 +71,7 @@ pub(super) fn secrets(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
             vec![
                 label.clone(),
                 thousands(reqs.len() as u64),
-                short_time(reqs.last().map_or(0, |x| x.0)),
+                clock.show(reqs.last().map_or(0, |x| x.0)),
                 who.clone(),
                 notes.join(", "),
             ],
@@ -97,6 +98,7 @@ pub(super) fn secrets(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
 }
 
 pub(super) fn denied(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
+    let clock = scope.clock;
     let (l, r) = scope.investigations(idx, global);
     let mut users: Vec<_> = l
         .denied
@@ -136,7 +138,7 @@ pub(super) fn denied(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
             vec![
                 name.clone(),
                 thousands(u.requests),
-                short_time(u.last),
+                clock.show(u.last),
                 tried.clone(),
                 labels.join(", "),
             ],
@@ -172,7 +174,7 @@ pub(super) fn denied(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
             vec![
                 who.clone(),
                 thousands(s.requests),
-                short_time(s.last),
+                clock.show(s.last),
                 format!("unauthenticated, {}: {}", idx.s(s.agent), paths.join(" ")),
                 labels.join(", "),
             ],
@@ -192,6 +194,7 @@ pub(super) fn denied(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
 }
 
 pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
+    let clock = scope.clock;
     let (l, r) = scope.investigations(idx, global);
     let mut ranked: Vec<_> = l
         .exec
@@ -199,7 +202,7 @@ pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
         .cloned()
         .map(|s| {
             (
-                r.of_requests([s.req], Some(Lens::Exec)),
+                r.suspicion(s.req, Lens::Exec),
                 r.labels_of([s.req], Lens::Exec),
                 s,
             )
@@ -207,7 +210,7 @@ pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
         .collect();
     ranked.sort_by_key(|x| std::cmp::Reverse(x.0));
     let mut rows = Vec::new();
-    for (sev, labels, s) in ranked {
+    for ((sev, _), labels, s) in ranked {
         let kind = match idx.s(s.subresource) {
             "portforward" => "port-forward",
             "ephemeralcontainers" => "debug",
@@ -245,7 +248,7 @@ pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
         );
         rows.push(Row::new(
             vec![
-                short_time(s.start),
+                clock.show(s.start),
                 idx.s(s.user).into(),
                 target.clone(),
                 format!("{kind} {what}{tty}{notes}"),
@@ -267,6 +270,7 @@ pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
 }
 
 pub(super) fn findings(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
+    let clock = scope.clock;
     let (_, ranking) = scope.investigations(idx, global);
     let rows = ranking
         .findings
@@ -276,7 +280,7 @@ pub(super) fn findings(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body 
             Row::new(
                 vec![
                     f.severity.as_str().to_uppercase(),
-                    short_time(f.first),
+                    clock.show(f.first),
                     subject.clone(),
                     format!("{rule}: {}", f.summary),
                 ],

@@ -10,7 +10,7 @@ use crate::lens::findings::{Lens, Ranking, Severity};
 use crate::lens::identity::{Class, class};
 use crate::model::Nanos;
 use crate::model::intern::Sym;
-use crate::model::time::format_short;
+use crate::model::time::Clock;
 use crate::query::Selection;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -301,6 +301,8 @@ pub struct Overview {
 #[derive(Default)]
 pub struct Scope {
     pub selection: Selection,
+    /// How times are written: without the date when everything loaded is on one day.
+    pub clock: Clock,
     pub events: Arc<Vec<EventId>>,
     tally: Option<Tally>,
     lenses: Option<Lenses>,
@@ -308,10 +310,11 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn new(mut selection: Selection) -> Scope {
+    pub fn new(mut selection: Selection, clock: Clock) -> Scope {
         let events = Arc::new(std::mem::take(&mut selection.events));
         Scope {
             selection,
+            clock,
             events,
             tally: None,
             lenses: None,
@@ -371,14 +374,6 @@ impl Scope {
         };
         let r = ranking.get_or_insert_with(|| Ranking::new(idx, l));
         (l, r)
-    }
-}
-
-pub fn short_time(t: Nanos) -> String {
-    if t == Nanos::MAX || t == Nanos::MIN {
-        "-".into()
-    } else {
-        format_short(t)[5..].to_string()
     }
 }
 

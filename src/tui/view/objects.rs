@@ -15,6 +15,7 @@ struct Group {
 }
 
 pub(super) fn objects(idx: &Index, scope: &mut Scope, expanded: &HashSet<String>) -> Body {
+    let clock = scope.clock;
     // resource → namespace → name, each level with its request count.
     let groups: Vec<Group> = {
         let t = scope.tally(idx);
@@ -59,12 +60,18 @@ pub(super) fn objects(idx: &Index, scope: &mut Scope, expanded: &HashSet<String>
     let mut rows = Vec::new();
     for (res, nss, total) in by_size {
         let open = expanded.contains(res.as_str());
+        let spread = if nss.len() == 1 && nss.contains_key("") {
+            "cluster scope".to_string()
+        } else {
+            crate::model::text::plural(nss.len(), "namespace", "namespaces")
+        };
+        let last = nss.values().flatten().map(|&i| groups[i].last).max();
         rows.push(Row::new(
             vec![
                 format!("{} {res}", if open { "▾" } else { "▸" }),
                 thousands(total),
-                format!("{} namespaces", nss.len()),
-                String::new(),
+                spread,
+                last.map(|t| clock.show(t)).unwrap_or_default(),
             ],
             Role::Title,
             Open::Toggle(res.clone()),
@@ -81,12 +88,13 @@ pub(super) fn objects(idx: &Index, scope: &mut Scope, expanded: &HashSet<String>
             } else {
                 ns.clone()
             };
+            let ns_last = members.iter().map(|&i| groups[i].last).max();
             let mut r = Row::new(
                 vec![
                     format!("{} {label}", if ns_open { "▾" } else { "▸" }),
                     thousands(ns_total),
-                    format!("{} objects", members.len()),
-                    String::new(),
+                    crate::model::text::plural(members.len(), "object", "objects"),
+                    ns_last.map(|t| clock.show(t)).unwrap_or_default(),
                 ],
                 Role::Accent,
                 Open::Toggle(key),
@@ -125,7 +133,7 @@ pub(super) fn objects(idx: &Index, scope: &mut Scope, expanded: &HashSet<String>
                 };
                 let open = idx.obj_keys_id(k).map_or(Open::Nothing, Open::Object);
                 let mut r = Row::new(
-                    vec![name, thousands(*reqs), who, short_time(*last)],
+                    vec![name, thousands(*reqs), who, clock.show(*last)],
                     Role::Text,
                     open,
                 );

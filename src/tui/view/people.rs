@@ -1,10 +1,13 @@
 //! Users, people first, and one user: their verbs, resources and events.
 
 use super::*;
+use std::collections::HashMap;
 
 pub(super) fn user_page(idx: &Index, scope: &mut Scope, u: Sym) -> Body {
+    let clock = scope.clock;
     let reqs: Vec<ReqId> = idx.by_user.get(&u).map(|l| l.to_vec()).unwrap_or_default();
     let events = events_of(idx, scope, reqs);
+    let from = sources_line(idx, &events);
     let mut header = Vec::new();
     if let Some(g) = scope.tally(idx).users.get(&u) {
         header.push((
@@ -12,8 +15,8 @@ pub(super) fn user_page(idx: &Index, scope: &mut Scope, u: Sym) -> Body {
                 "{} requests, {} refused, {} → {}",
                 thousands(g.requests),
                 g.denied,
-                short_time(g.first),
-                short_time(g.last)
+                clock.show(g.first),
+                clock.show(g.last)
             ),
             Role::Text,
         ));
@@ -51,8 +54,44 @@ pub(super) fn user_page(idx: &Index, scope: &mut Scope, u: Sym) -> Body {
             ),
             Role::Muted,
         ));
+        header.push((from, Role::Muted));
     }
     Body::Events { header, events }
+}
+
+/// Where a user's requests came from: each source address with its clients, busiest
+/// first — a stolen credential shows up as a second address and an unusual client.
+fn sources_line(idx: &Index, events: &[EventId]) -> String {
+    let mut by_ip: HashMap<Sym, (u64, Vec<Sym>)> = HashMap::new();
+    let mut seen = HashSet::new();
+    for &e in events {
+        let r = idx.events[e as usize].req;
+        if !seen.insert(r) {
+            continue;
+        }
+        let who = idx.who(idx.best_event(r));
+        let ip = idx.lists.get(who.ips).first().copied().unwrap_or_default();
+        let e = by_ip.entry(ip).or_default();
+        e.0 += 1;
+        if !e.1.contains(&who.agent) {
+            e.1.push(who.agent);
+        }
+    }
+    let mut ips: Vec<_> = by_ip.into_iter().collect();
+    ips.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(idx.s(a.0).cmp(idx.s(b.0))));
+    let parts: Vec<String> = ips
+        .iter()
+        .map(|(ip, (n, agents))| {
+            let ip = if ip.is_none() {
+                "(no address)"
+            } else {
+                idx.s(*ip)
+            };
+            let agents: Vec<&str> = agents.iter().map(|a| idx.s(*a)).collect();
+            format!("{ip} {n} ({})", agents.join(", "))
+        })
+        .collect();
+    format!("from: {}", parts.join(" · "))
 }
 
 pub(super) fn users(
@@ -61,6 +100,7 @@ pub(super) fn users(
     scope: &mut Scope,
     expanded: &HashSet<String>,
 ) -> Body {
+    let clock = scope.clock;
     scope.prepare(idx);
     let rows_of = |scope: &mut Scope| {
         let t = scope.tally(idx);
@@ -89,8 +129,8 @@ pub(super) fn users(
                 thousands(den),
                 thousands(secrets),
                 thousands(sessions.get(&u).copied().unwrap_or(0)),
-                short_time(first),
-                short_time(last),
+                clock.show(first),
+                clock.show(last),
             ],
             if den > 0 && class(name) == Class::Human {
                 Role::Denied
