@@ -173,13 +173,13 @@ impl DeniedLens {
                         reqs.first().map_or(0, |x| x.0),
                         reqs.last().map_or(0, |x| x.0),
                     );
-                    let mut paths: Vec<Sym> = reqs
-                        .iter()
-                        .map(|(_, r)| self.refusals[r].path)
-                        .filter(|p| !p.is_none())
-                        .collect();
-                    paths.sort();
-                    paths.dedup();
+                    // In the order first probed (symbol ids depend on load order).
+                    let mut paths: Vec<Sym> = Vec::new();
+                    for p in reqs.iter().map(|(_, r)| self.refusals[r].path) {
+                        if !p.is_none() && !paths.contains(&p) {
+                            paths.push(p);
+                        }
+                    }
                     Some(Unauthenticated {
                         ip: *ip,
                         agent: *agent,

@@ -509,7 +509,7 @@ fn denied_then_allowed(idx: &Index, l: &Lenses, out: &mut Vec<Finding>) {
             }
         }
         // A clean transition: every refusal before the first allowance.
-        let turned: Vec<_> = keys
+        let mut turned: Vec<_> = keys
             .into_iter()
             .filter(|(_, o)| !o.denied.is_empty() && !o.allowed.is_empty())
             .filter_map(|(k, o)| {
@@ -522,6 +522,8 @@ fn denied_then_allowed(idx: &Index, l: &Lenses, out: &mut Vec<Finding>) {
         if turned.is_empty() {
             continue;
         }
+        // In the order they were first refused: symbol ids depend on load order.
+        turned.sort_by_key(|t| t.1.iter().min().copied());
         let user = idx.s(u);
         let groups: HashSet<&str> = idx.by_user[&u].first().map_or(HashSet::new(), |&r| {
             let v = idx.request(r);

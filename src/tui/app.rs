@@ -711,7 +711,14 @@ fn normal(st: &mut AppState, cmd: Cmd) -> Vec<Effect> {
 /// Is a group of a tree page (or a detail section) open?
 fn group_open(s: &Screen, g: &str) -> bool {
     match &s.page {
-        Page::Detail(_) => super::detail::FOLDED_AT_FIRST.contains(&g) == s.expanded.contains(g),
+        // As drawn: whether a section starts folded depends on its size too.
+        Page::Detail(_) => match &s.body {
+            Body::Detail(d) => d
+                .lines
+                .iter()
+                .any(|l| l.section.as_deref() == Some(g) && l.text.starts_with('▾')),
+            _ => false,
+        },
         // People are open unless closed; the rest closed unless opened.
         _ if g.starts_with('!') => !s.expanded.contains(g),
         _ => s.expanded.contains(g),

@@ -24,8 +24,12 @@ pub struct Detail {
     pub pending: bool,
 }
 
-/// Sections folded until opened: the bodies can run to thousands of lines.
-pub const FOLDED_AT_FIRST: &[&str] = &[
+/// Bodies of up to this many lines start open: an RBAC binding reads at a glance.
+const SHORT_BODY: usize = 40;
+
+/// Sections folded until opened (unless short): the bodies can run to
+/// thousands of lines.
+const FOLDED_AT_FIRST: &[&str] = &[
     "requestObject",
     "responseObject",
     "user.extra",
@@ -292,7 +296,9 @@ fn json_sections(
         }
         let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
         let n = pretty.lines().count();
-        let open = is_open(k);
+        // A short body starts open, so the toggle means the opposite there.
+        let short = n <= SHORT_BODY && FOLDED_AT_FIRST.contains(&k.as_str());
+        let open = is_open(k) != short;
         lines.push(header(
             k,
             open,
