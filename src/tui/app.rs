@@ -665,7 +665,11 @@ fn normal(st: &mut AppState, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::Filter => {
-            let text = st.filter.text.clone();
+            // Ready for one more term; ctrl-u starts afresh.
+            let mut text = st.filter.text.clone();
+            if !text.is_empty() {
+                text.push(' ');
+            }
             st.input = Some(Input {
                 kind: InputKind::Filter,
                 cursor: text.chars().count(),

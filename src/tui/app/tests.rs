@@ -207,8 +207,8 @@ fn filter_applies_to_every_view_and_reports_errors() {
     keys(&mut st, &["down", "down"]);
     assert_eq!(
         st.input.as_ref().map(|i| i.text.as_str()),
-        Some("@exec"),
-        "back to what was typed"
+        Some("@exec "),
+        "back to what was there: the active filter, ready for one more term"
     );
     keys(&mut st, &["esc"]);
     assert_eq!(st.filter.text, "@exec", "esc leaves the filter as it was");
