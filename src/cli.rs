@@ -66,9 +66,57 @@ pub struct QueryArgs {
     pub workers: Option<usize>,
     #[command(flatten)]
     pub look: LookArgs,
+    #[command(flatten)]
+    pub loki: LokiArgs,
     /// Audit log files (plain or gzip), directories, or - for standard input
     #[arg(value_name = "SOURCE")]
     pub sources: Vec<PathBuf>,
+}
+
+/// Grafana Loki as the source, with logcli's flags (and its LOKI_* variables,
+/// read in `config`).
+#[derive(Args, Debug, Default, Clone)]
+#[command(next_help_heading = "Loki")]
+pub struct LokiArgs {
+    /// Read from Loki at URL instead of files [env: LOKI_ADDR]
+    #[arg(long, value_name = "URL")]
+    pub loki: Option<String>,
+    /// LogQL stream selector (default: discovered from the job label)
+    #[arg(long, value_name = "LOGQL")]
+    pub selector: Option<String>,
+    /// Tenant, sent as X-Scope-OrgID [env: LOKI_ORG_ID]
+    #[arg(long, value_name = "ID")]
+    pub org_id: Option<String>,
+    /// Basic-auth user [env: LOKI_USERNAME]
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Basic-auth password; prefer LOKI_PASSWORD, which stays out of the process list
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// Bearer token; prefer --bearer-token-file [env: LOKI_BEARER_TOKEN]
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer_token: Option<String>,
+    /// File holding a bearer token [env: LOKI_BEARER_TOKEN_FILE]
+    #[arg(long, value_name = "FILE")]
+    pub bearer_token_file: Option<PathBuf>,
+    /// CA certificate (PEM) to trust [env: LOKI_CA_CERT_PATH]
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Client certificate (PEM) [env: LOKI_CLIENT_CERT_PATH]
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// Client key (PEM) [env: LOKI_CLIENT_KEY_PATH]
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Do not verify the server's certificate [env: LOKI_TLS_SKIP_VERIFY]
+    #[arg(long)]
+    pub tls_skip_verify: bool,
+    /// Requests to Loki in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub loki_workers: usize,
+    /// Entries asked for per request (Loki's max_entries_limit_per_query)
+    #[arg(long, value_name = "N", default_value_t = crate::source::loki::DEFAULT_LIMIT, hide = true)]
+    pub loki_limit: usize,
 }
 
 #[derive(Args, Debug, Default, Clone)]

@@ -5,6 +5,7 @@ use crate::cli::{self, Format, QueryArgs};
 use crate::model::time::{Nanos, parse_duration, parse_rfc3339};
 use crate::query::{self, Expr, FilterError, Window};
 use crate::source::SourceSpec;
+use crate::source::loki::{Auth, LokiSpec};
 use crate::tui::keymap::Keymap;
 use crate::tui::runtime::TuiConfig;
 use crate::tui::theme::Theme;
@@ -71,6 +72,8 @@ pub struct QueryConfig {
     pub width: usize,
     /// Escape terminal-unsafe characters even in machine formats.
     pub stdout_is_terminal: bool,
+    /// Said on stderr before anything loads.
+    pub warnings: Vec<String>,
 }
 
 impl QueryConfig {
@@ -86,6 +89,7 @@ impl QueryConfig {
             workers: self.workers,
             width: self.width,
             stdout_is_terminal: self.stdout_is_terminal,
+            warnings: self.warnings.clone(),
         }
     }
 }
@@ -119,6 +123,8 @@ pub struct Env {
     pub no_color: bool,
     /// `COLORTERM` says the terminal takes 24-bit colour.
     pub truecolor: bool,
+    /// logcli's `LOKI_*` variables that are set.
+    pub loki: std::collections::BTreeMap<String, String>,
 }
 
 impl Env {
@@ -149,6 +155,9 @@ impl Env {
             config_dir,
             no_color: var("NO_COLOR").is_some(),
             truecolor,
+            loki: std::env::vars()
+                .filter(|(k, v)| k.starts_with("LOKI_") && !v.is_empty())
+                .collect(),
         }
     }
 }
@@ -298,6 +307,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         None if action == Action::Events => Format::Jsonl,
         None => Format::Json,
     };
+    let loki = loki_spec(&q, &window, env)?;
     let mut sources: Vec<SourceSpec> = q
         .sources
         .iter()
@@ -309,6 +319,9 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
             }
         })
         .collect();
+    if let Some(spec) = loki {
+        sources.push(SourceSpec::Loki(Box::new(spec)));
+    }
     if sources.is_empty() {
         if env.stdin_is_terminal {
             return Err(UsageError::Other("no input: name audit log files or directories, or - for standard input (try `kaudit demo`)".into()));
@@ -328,7 +341,101 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         workers: q.workers,
         width: env.width.max(40),
         stdout_is_terminal: env.stdout_is_terminal,
+        warnings: loki_warnings(&q, env),
     })
+}
+
+/// Loki, when an address is given: `--loki`, or `LOKI_ADDR` when no files are
+/// named (so a shell that exports it can still read a file).
+fn loki_spec(q: &QueryArgs, window: &Window, env: &Env) -> Result<Option<LokiSpec>, UsageError> {
+    let a = &q.loki;
+    let var = |k: &str| env.loki.get(k).cloned();
+    let url = match (&a.loki, var("LOKI_ADDR")) {
+        (Some(u), _) => u.clone(),
+        (None, Some(u)) if q.sources.is_empty() => u,
+        _ => {
+            if a.selector.is_some() || a.org_id.is_some() {
+                return Err(UsageError::Other(
+                    "--selector and --org-id are for Loki: give --loki URL (or LOKI_ADDR)".into(),
+                ));
+            }
+            return Ok(None);
+        }
+    };
+    let flag_or = |f: &Option<String>, k: &str| f.clone().or_else(|| var(k));
+    let path_or = |f: &Option<PathBuf>, k: &str| f.clone().or_else(|| var(k).map(PathBuf::from));
+    let token_file = path_or(&a.bearer_token_file, "LOKI_BEARER_TOKEN_FILE");
+    let auth = match (
+        flag_or(&a.username, "LOKI_USERNAME"),
+        flag_or(&a.password, "LOKI_PASSWORD"),
+        flag_or(&a.bearer_token, "LOKI_BEARER_TOKEN"),
+        token_file,
+    ) {
+        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => {
+            return Err(UsageError::Other(
+                "give a username and password or a bearer token, not both".into(),
+            ));
+        }
+        (Some(user), password, None, None) => Auth::Basic {
+            user,
+            password: password.unwrap_or_default(),
+        },
+        (None, _, Some(t), _) => Auth::Bearer(t),
+        (None, _, None, Some(f)) => {
+            let t = std::fs::read_to_string(&f).map_err(|e| {
+                UsageError::Other(format!(
+                    "cannot read the bearer token file {}: {e}",
+                    f.display()
+                ))
+            })?;
+            Auth::Bearer(t.trim().to_string())
+        }
+        (None, Some(_), None, None) => {
+            return Err(UsageError::Other(
+                "a password needs a username (--username or LOKI_USERNAME)".into(),
+            ));
+        }
+        (None, None, None, None) => Auth::None,
+    };
+    if a.loki_workers == 0 || a.loki_limit == 0 {
+        return Err(UsageError::Other(
+            "--loki-workers must be at least 1".into(),
+        ));
+    }
+    // Loki's default window, like logcli's: the last hour.
+    let end = window.to.unwrap_or(env.now);
+    let start = window
+        .from
+        .unwrap_or(end - 3600 * crate::model::time::NANOS_PER_SEC);
+    let skip = a.tls_skip_verify
+        || var("LOKI_TLS_SKIP_VERIFY").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+    Ok(Some(LokiSpec {
+        url,
+        selector: a.selector.clone(),
+        org_id: flag_or(&a.org_id, "LOKI_ORG_ID"),
+        auth,
+        ca_cert: path_or(&a.ca_cert, "LOKI_CA_CERT_PATH"),
+        cert: path_or(&a.cert, "LOKI_CLIENT_CERT_PATH"),
+        key: path_or(&a.key, "LOKI_CLIENT_KEY_PATH"),
+        skip_verify: skip,
+        workers: a.loki_workers,
+        start,
+        end,
+        limit: a.loki_limit,
+    }))
+}
+
+/// Warnings about how Loki was asked for, said once at start.
+pub fn loki_warnings(q: &QueryArgs, env: &Env) -> Vec<String> {
+    let mut w = Vec::new();
+    if q.loki.password.is_some() || q.loki.bearer_token.is_some() {
+        w.push("a secret on the command line shows in the process list and the shell history; set LOKI_PASSWORD or use --bearer-token-file instead".into());
+    }
+    let skip = q.loki.tls_skip_verify || env.loki.contains_key("LOKI_TLS_SKIP_VERIFY");
+    if skip && (q.loki.loki.is_some() || env.loki.contains_key("LOKI_ADDR")) {
+        w.push("not verifying Loki's certificate (--tls-skip-verify): anyone on the path can read and change what kaudit is shown".into());
+    }
+    w
 }
 
 fn window(q: &QueryArgs, now: Nanos) -> Result<Window, UsageError> {
@@ -385,6 +492,7 @@ mod tests {
             config_dir: None,
             no_color: false,
             truecolor: false,
+            loki: Default::default(),
         }
     }
 

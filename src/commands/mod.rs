@@ -71,6 +71,7 @@ pub fn load(specs: &[SourceSpec], opts: LoadOptions) -> Result<Loaded, RunError>
             }
             SourceMsg::Skipped(s) => index.skipped.extend(s),
             SourceMsg::Warning(w) => index.warnings.push(w),
+            SourceMsg::Failed(w) => index.failed.push(w),
             SourceMsg::Progress(p) if show && p.bytes_total >= 64 << 20 => {
                 let pct = p.bytes_read * 100 / p.bytes_total.max(1);
                 eprint!(
@@ -98,6 +99,9 @@ pub fn run_query(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), RunError> {
+    for w in &cfg.warnings {
+        writeln!(err, "kaudit: {w}").map_err(RunError::Io)?;
+    }
     let mut opts = LoadOptions::default();
     if let Some(w) = cfg.workers {
         opts.workers = w;
@@ -127,7 +131,14 @@ pub fn run_query(
     };
     let flushed = result.and_then(|()| out.flush());
     report(&loaded, err)?;
-    flushed.map_err(RunError::Io)
+    flushed.map_err(RunError::Io)?;
+    if !loaded.index.failed.is_empty() {
+        return Err(RunError::Other(format!(
+            "{}; what is shown above is incomplete",
+            loaded.index.failed.join("; ")
+        )));
+    }
+    Ok(())
 }
 
 /// The investigations over what was selected: kept current over the whole

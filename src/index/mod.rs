@@ -95,6 +95,8 @@ pub struct Index {
     pub facets: hashbrown::HashMap<EventId, crate::model::facet::Facet>,
     pub skipped: Vec<SkippedLine>,
     pub warnings: Vec<String>,
+    /// Sources that could not deliver everything (Loki): the result is incomplete.
+    pub failed: Vec<String>,
     /// Event ids in time order, rebuilt lazily after appends.
     time_order: Vec<EventId>,
 }
@@ -130,6 +132,7 @@ impl Default for Index {
             facets: hashbrown::HashMap::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
+            failed: Vec::new(),
             time_order: Vec::new(),
         }
     }

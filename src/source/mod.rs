@@ -1,7 +1,7 @@
 //! Sources read inputs and emit messages; they never see the index.
 //!
 //! ```text
-//!  inputs (files, gzip, dirs, stdin)
+//!  inputs (files, gzip, dirs, stdin, Loki)
 //!      │ producer thread: read / gunzip (+ spool), cut chunks where a record can start
 //!      ▼
 //!  [chunk queue] ──► worker × N: parse_chunk → Batch (local ids)
@@ -11,6 +11,7 @@
 //! ```
 
 pub mod dir;
+pub mod loki;
 mod pipeline;
 pub mod raw;
 
@@ -18,6 +19,7 @@ use crate::parse::{Batch, SkipReason};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub use pipeline::{Loading, Recycler, start};
 pub use raw::RawStore;
@@ -27,6 +29,7 @@ pub use raw::RawStore;
 pub enum SourceSpec {
     Path(PathBuf),
     Stdin,
+    Loki(Box<loki::LokiSpec>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +47,20 @@ pub struct Input {
     /// Size on disk, when known.
     pub size: Option<u64>,
     pub(crate) file: Option<File>,
+    /// A stream that is neither a file nor standard input (Loki).
+    pub(crate) stream: Option<Stream>,
+}
+
+/// A byte stream from elsewhere, and what it has to say when it ends.
+pub(crate) struct Stream {
+    pub reader: Box<dyn Read + Send>,
+    pub note: Arc<Mutex<Option<String>>>,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stream")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +73,8 @@ pub enum SourceError {
     Compression { path: String, format: &'static str },
     #[error("cannot create a temporary file for {path}: {err}")]
     Spool { path: String, err: std::io::Error },
+    #[error(transparent)]
+    Loki(#[from] loki::LokiError),
 }
 
 /// Opened inputs, and notes on what was left out.
@@ -79,8 +98,26 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
                         encoding: Encoding::Plain,
                         size: None,
                         file: None,
+                        stream: None,
                     });
                 }
+            }
+            SourceSpec::Loki(spec) => {
+                let prepared = loki::prepare(spec)?;
+                notes.extend(prepared.notes.iter().cloned());
+                let name = format!("loki {} {}", prepared.http.shown, prepared.selector);
+                let note = Arc::new(Mutex::new(None));
+                let reader = loki::start(prepared, spec, note.clone());
+                out.push(Input {
+                    name,
+                    encoding: Encoding::Plain,
+                    size: None,
+                    file: None,
+                    stream: Some(Stream {
+                        reader: Box::new(reader),
+                        note,
+                    }),
+                });
             }
             SourceSpec::Path(p) if p.is_dir() => {
                 let listing = dir::list(p).map_err(|err| SourceError::Dir {
@@ -150,6 +187,7 @@ fn open_file(
         encoding,
         size: Some(meta.len()),
         file: Some(file),
+        stream: None,
     });
     Ok(())
 }
@@ -228,5 +266,8 @@ pub enum SourceMsg {
     Skipped(Vec<SkippedLine>),
     /// An input could not be read to its end; what was read is kept.
     Warning(String),
+    /// A remote source (Loki) could not deliver all it holds: the result is
+    /// incomplete and must not pass for complete.
+    Failed(String),
     Done,
 }

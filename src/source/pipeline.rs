@@ -55,6 +55,7 @@ enum Internal {
     },
     Read(u64),
     Warning(String),
+    Failed(String),
 }
 
 /// Start loading. Files are opened (and spools created) before this returns,
@@ -171,10 +172,15 @@ fn produce(
     for (i, (inp, spool)) in inputs.into_iter().zip(spools).enumerate() {
         let input = i as u32;
         let name = inp.name.clone();
+        let note = inp.stream.as_ref().map(|s| s.note.clone());
         // Plain streams are read straight into the chunk buffers (a wrapper
         // would make std zero them before every read) and counted as cut;
         // gzip is counted in compressed bytes under the decoder.
         let (reader, count): (Box<dyn Read>, _) = match (inp.file, inp.encoding) {
+            _ if inp.stream.is_some() => match inp.stream {
+                Some(s) => (s.reader, Some(int)),
+                None => continue,
+            },
             (Some(f), Encoding::Plain) => (Box::new(f), Some(int)),
             (Some(f), Encoding::Gzip) => {
                 let counted = Counting {
@@ -191,10 +197,15 @@ fn produce(
             (None, _) => (Box::new(std::io::stdin().lock()), Some(int)),
         };
         let (chunks, err) = cut(reader, spool, input, chunk_size, work, pool, count);
-        if let Some(e) = err {
+        if let (Some(e), true) = (&err, note.is_some()) {
+            let _ = int.send(Internal::Failed(format!("{name}: {e}")));
+        } else if let Some(e) = err {
             let _ = int.send(Internal::Warning(format!(
                 "{name}: read stopped after an error ({e}); the events before it are kept"
             )));
+        }
+        if let Some(n) = note.and_then(|n| n.lock().ok().and_then(|mut n| n.take())) {
+            let _ = int.send(Internal::Warning(n));
         }
         if int.send(Internal::InputRead { input, chunks }).is_err() {
             return;
@@ -350,6 +361,10 @@ fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncS
             }
             Internal::Warning(w) => {
                 let _ = out.send(SourceMsg::Warning(w));
+                None
+            }
+            Internal::Failed(w) => {
+                let _ = out.send(SourceMsg::Failed(w));
                 None
             }
         };

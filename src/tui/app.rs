@@ -586,7 +586,7 @@ fn source(st: &mut AppState, msg: SourceMsg) -> Vec<Effect> {
             st.load.bytes_total = p.bytes_total;
         }
         SourceMsg::Skipped(s) => st.idx.skipped.extend(s),
-        SourceMsg::Warning(w) => st.errors.push(w),
+        SourceMsg::Warning(w) | SourceMsg::Failed(w) => st.errors.push(w),
         SourceMsg::Done => {
             st.load.done = true;
             st.reselect();

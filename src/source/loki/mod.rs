@@ -1,0 +1,209 @@
+//! Grafana Loki as a source: the audit lines Promtail or Alloy shipped, fetched
+//! with `query_range` and fed to the same parse pipeline as a file.
+//!
+//! ```text
+//!  open(): buildinfo ─► selector (given, or discovered from the `job` label)
+//!          │
+//!          ▼ fetch thread (tokio): the window cut in parts, `workers` at a time
+//!  [windows] ─► query_range(start, end, limit, forward) ─► full? keep ts < T, go on from T
+//!          │                                               (split what is left for idle workers)
+//!          ▼ lines, de-duplicated by (auditID, stage)
+//!  LineReader (std::io::Read) ─► the pipeline: spool, chunks, parsers, like standard input
+//! ```
+
+mod fetch;
+mod http;
+pub mod wire;
+
+use crate::model::Nanos;
+use std::path::PathBuf;
+
+pub use fetch::Outcome;
+pub use http::{Http, LokiError};
+
+/// Where Loki is and how to talk to it (SPEC §1, logcli's flags and variables).
+#[derive(Clone)]
+pub struct LokiSpec {
+    /// Base URL, as given (`http://loki:3100`).
+    pub url: String,
+    /// A LogQL stream selector; discovered when absent.
+    pub selector: Option<String>,
+    pub org_id: Option<String>,
+    pub auth: Auth,
+    pub ca_cert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub skip_verify: bool,
+    /// Requests in flight at once.
+    pub workers: usize,
+    /// The window: `start` inclusive, `end` exclusive (Loki's own convention).
+    pub start: Nanos,
+    pub end: Nanos,
+    /// Entries asked for per request; lowered to the server's maximum when it says so.
+    pub limit: usize,
+}
+
+#[derive(Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    Basic {
+        user: String,
+        password: String,
+    },
+    Bearer(String),
+}
+
+// Credentials never reach a log or an error message, so not Debug either.
+impl std::fmt::Debug for LokiSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let auth = match self.auth {
+            Auth::None => "none",
+            Auth::Basic { .. } => "basic",
+            Auth::Bearer(_) => "bearer",
+        };
+        f.debug_struct("LokiSpec")
+            .field("url", &http::shown_url(&self.url))
+            .field("selector", &self.selector)
+            .field("org_id", &self.org_id)
+            .field("auth", &auth)
+            .field("workers", &self.workers)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .finish()
+    }
+}
+
+impl PartialEq for LokiSpec {
+    fn eq(&self, o: &Self) -> bool {
+        self.url == o.url
+            && self.selector == o.selector
+            && self.start == o.start
+            && self.end == o.end
+    }
+}
+impl Eq for LokiSpec {}
+
+/// The largest `limit` a default Loki accepts (`max_entries_limit_per_query`).
+pub const DEFAULT_LIMIT: usize = 5000;
+
+/// When nothing better is found (SPEC §1).
+pub const FALLBACK_SELECTOR: &str = r#"{job=~".*audit.*"}"#;
+
+/// Connected and ready to fetch: the selector to use and what was decided.
+pub struct Prepared {
+    pub http: Http,
+    pub selector: String,
+    pub notes: Vec<String>,
+}
+
+/// Check that Loki answers and settle the selector, before anything loads:
+/// an unreachable server or a refused tenant is an error here, at once.
+pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
+    let http = Http::new(spec)?;
+    let rt = runtime(1)?;
+    rt.block_on(async {
+        http.buildinfo().await?;
+        let mut notes = Vec::new();
+        let selector = match &spec.selector {
+            Some(s) => s.clone(),
+            None => {
+                let (s, note) = discover(&http, spec).await?;
+                notes.push(note);
+                s
+            }
+        };
+        // One entry, to have Loki check the query and the tenant now rather
+        // than in the middle of the load.
+        http.probe(&selector, spec.start, spec.end).await?;
+        Ok(Prepared {
+            http,
+            selector,
+            notes,
+        })
+    })
+}
+
+/// The stream selector from the labels: a `job` whose name contains `audit`.
+async fn discover(http: &Http, spec: &LokiSpec) -> Result<(String, String), LokiError> {
+    let labels = http.label_names(spec.start, spec.end).await?;
+    if labels.iter().any(|l| l == "job") {
+        let jobs = http.label_values("job", spec.start, spec.end).await?;
+        let audit: Vec<&String> = jobs.iter().filter(|j| j.contains("audit")).collect();
+        // Several: the Kubernetes one (Promtail's usual name) first.
+        let pick = audit
+            .iter()
+            .find(|j| j.contains("kube"))
+            .or(audit.first())
+            .copied();
+        if let Some(job) = pick {
+            let sel = format!(
+                "{{job=\"{}\"}}",
+                job.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+            let others = if audit.len() > 1 {
+                format!(
+                    " (also: {})",
+                    audit
+                        .iter()
+                        .filter(|j| **j != job)
+                        .map(|j| j.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            };
+            return Ok((
+                sel.clone(),
+                format!(
+                    "loki: reading {sel}, the job whose name says audit{others}; --selector chooses another"
+                ),
+            ));
+        }
+    }
+    Ok((
+        FALLBACK_SELECTOR.to_string(),
+        format!(
+            "loki: no job label names an audit log; reading {FALLBACK_SELECTOR} (--selector chooses the streams)"
+        ),
+    ))
+}
+
+fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, LokiError> {
+    let mut b = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    };
+    b.enable_all()
+        .build()
+        .map_err(|e| LokiError::Setup(format!("cannot start the network runtime: {e}")))
+}
+
+/// Start fetching on a thread of its own; the lines arrive through the reader.
+pub fn start(
+    p: Prepared,
+    spec: &LokiSpec,
+    note: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+) -> fetch::LineReader {
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    let plan = fetch::Plan {
+        query: p.selector,
+        start: spec.start,
+        end: spec.end,
+        workers: spec.workers.max(1),
+        limit: spec.limit.clamp(1, DEFAULT_LIMIT),
+    };
+    let http = p.http;
+    std::thread::spawn(move || {
+        let result = match runtime(2) {
+            Ok(rt) => rt.block_on(fetch::run(http, plan, tx.clone())),
+            Err(e) => Err(e),
+        };
+        let _ = tx.blocking_send(fetch::Piece::End(result));
+    });
+    fetch::LineReader::new(rx, note)
+}

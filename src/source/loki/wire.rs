@@ -1,0 +1,150 @@
+//! Loki's JSON answers, as a real Loki writes them (see `tests/fixtures/loki`):
+//! timestamps are strings of nanoseconds, a value may carry a third element
+//! (categorized labels), and an empty answer may have no `data` at all.
+
+use crate::model::Nanos;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+#[derive(Deserialize)]
+struct Answer<T> {
+    #[serde(default)]
+    status: String,
+    data: Option<T>,
+}
+
+#[derive(Deserialize)]
+struct StreamsData {
+    #[serde(rename = "resultType", default)]
+    result_type: String,
+    #[serde(default)]
+    result: Vec<Stream>,
+}
+
+#[derive(Deserialize)]
+struct Stream {
+    #[serde(default)]
+    values: Vec<Value>,
+}
+
+/// `[ts, line]` or `[ts, line, {structuredMetadata, parsed}]`.
+#[derive(Deserialize)]
+struct Value(
+    String,
+    String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    Option<IgnoredAny>,
+);
+
+/// One log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub ts: Nanos,
+    pub line: String,
+}
+
+/// The entries of a `query_range` answer over streams, oldest first (streams
+/// come in no particular order, so they are merged here).
+pub fn entries(body: &[u8]) -> Result<Vec<Entry>, String> {
+    let a: Answer<StreamsData> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Loki answer ({e})"))?;
+    if a.status != "success" {
+        return Err(format!("status {:?}", a.status));
+    }
+    let Some(d) = a.data else {
+        return Ok(Vec::new());
+    };
+    if d.result_type != "streams" && !d.result.is_empty() {
+        return Err(format!(
+            "a {} answer where log lines were expected",
+            d.result_type
+        ));
+    }
+    let mut out = Vec::new();
+    for s in d.result {
+        for Value(ts, line, _) in s.values {
+            let ts: Nanos = ts
+                .parse()
+                .map_err(|_| format!("the timestamp {ts:?} is not a number of nanoseconds"))?;
+            out.push(Entry { ts, line });
+        }
+    }
+    out.sort_by_key(|e| e.ts);
+    Ok(out)
+}
+
+/// `/labels` and `/label/NAME/values`: a list of strings, or nothing.
+pub fn strings(body: &[u8]) -> Result<Vec<String>, String> {
+    let a: Answer<Vec<String>> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Loki answer ({e})"))?;
+    Ok(a.data.unwrap_or_default())
+}
+
+/// The version in `/status/buildinfo`.
+pub fn version(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Build {
+        version: String,
+    }
+    serde_json::from_slice::<Build>(body)
+        .ok()
+        .map(|b| b.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = format!("{}/tests/fixtures/loki/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+
+    #[test]
+    fn streams_are_merged_oldest_first() {
+        // Captured from Loki 3.7.6: 100 entries over 78 streams, newest first within each.
+        let e = entries(&fixture("10-query_range-backward-limit100.body.json")).expect("parse");
+        assert_eq!(e.len(), 100);
+        assert!(e.windows(2).all(|w| w[0].ts <= w[1].ts));
+        // Nanosecond strings above 2^53 keep every digit.
+        assert!(
+            e.iter()
+                .all(|x| x.ts > 1_795_330_800_000_000_000 && x.ts % 1000 == 0)
+        );
+        assert!(
+            e.iter()
+                .all(|x| x.line.starts_with('{') && x.line.contains("\"auditID\""))
+        );
+    }
+
+    #[test]
+    fn categorized_values_have_a_third_element() {
+        let e = entries(&fixture(
+            "15-query_range-structured-metadata-categorized.body.json",
+        ))
+        .expect("parse");
+        assert_eq!(e.len(), 20);
+    }
+
+    #[test]
+    fn an_answer_without_data_is_empty() {
+        let empty = fixture("33-label-values-username-structured-metadata.body.json");
+        assert_eq!(strings(&empty).expect("parse"), Vec::<String>::new());
+        let labels = strings(&fixture("30-labels.body.json")).expect("parse");
+        assert_eq!(
+            labels,
+            ["cluster", "job", "resource", "service_name", "verb"]
+        );
+        assert_eq!(
+            version(&fixture("02-buildinfo.body.json")).as_deref(),
+            Some("3.7.6")
+        );
+    }
+
+    #[test]
+    fn a_metric_answer_is_not_mistaken_for_lines() {
+        assert!(entries(&fixture("40-metric-query_range-matrix.body.json")).is_err());
+        assert!(entries(b"{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":[[\"12\",\"x\"]]}").is_err());
+    }
+}

@@ -1,0 +1,434 @@
+//! A fake Grafana Loki for tests: a real HTTP server on 127.0.0.1, answering
+//! the way Loki 3.7.6 does in `tests/fixtures/loki` (the captures): nanosecond
+//! string timestamps, streams in no particular order with structured metadata
+//! merged into their labels, `end` exclusive, a 400 in plain text above the
+//! entries limit, `{"status":"success"}` without `data` when a label has no
+//! values, `no org id` (401) when a tenant is required and missing.
+//! It understands stream selectors only (`{a="b", c=~"d.*"}`); regexes are
+//! limited to literals and `.*`. Faults can be queued for `query_range`.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub ts: i64,
+    /// Index labels.
+    pub labels: BTreeMap<String, String>,
+    /// Structured metadata.
+    pub meta: BTreeMap<String, String>,
+    pub line: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Answer with this status and plain-text body.
+    Status(u16, String),
+    /// Send the first half of the real answer only.
+    CutBody,
+}
+
+pub struct LokiState {
+    pub entries: Vec<Entry>,
+    /// `max_entries_limit_per_query`.
+    pub max_limit: usize,
+    /// A tenant is required (`auth_enabled: true`), and which one holds the data.
+    pub tenant: Option<String>,
+    pub faults: VecDeque<Fault>,
+    /// query_range requests answered normally before the faults begin.
+    pub fault_after: usize,
+    /// The parameters of every query_range request.
+    pub requests: Vec<BTreeMap<String, String>>,
+    /// The Authorization header of every request.
+    pub auth_seen: Vec<Option<String>>,
+}
+
+pub struct FakeLoki {
+    pub url: String,
+    pub state: Arc<Mutex<LokiState>>,
+}
+
+impl FakeLoki {
+    pub fn start(mut entries: Vec<Entry>) -> FakeLoki {
+        entries.sort_by_key(|e| e.ts);
+        let state = Arc::new(Mutex::new(LokiState {
+            entries,
+            max_limit: 5000,
+            tenant: None,
+            faults: VecDeque::new(),
+            fault_after: 0,
+            requests: Vec::new(),
+            auth_seen: Vec::new(),
+        }));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let st = state.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let app = Router::new()
+                    .route("/loki/api/v1/status/buildinfo", get(buildinfo))
+                    .route("/loki/api/v1/labels", get(labels))
+                    .route("/loki/api/v1/label/{name}/values", get(label_values))
+                    .route("/loki/api/v1/query_range", get(query_range))
+                    .with_state(st);
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr")).expect("send");
+                axum::serve(listener, app).await.expect("serve");
+            });
+        });
+        let addr = rx.recv().expect("fake loki started");
+        FakeLoki {
+            url: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&mut LokiState) -> R) -> R {
+        f(&mut self.state.lock().expect("state"))
+    }
+}
+
+type St = State<Arc<Mutex<LokiState>>>;
+
+fn text(status: u16, body: &str) -> Response {
+    (
+        StatusCode::from_u16(status).expect("status"),
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{body}\n"),
+    )
+        .into_response()
+}
+
+fn json(v: serde_json::Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+/// The tenant check of `auth_enabled: true`: `Err` is the answer to give;
+/// `Ok(false)` means another tenant, who sees nothing.
+fn tenant(st: &mut LokiState, h: &HeaderMap) -> Result<bool, Box<Response>> {
+    st.auth_seen.push(
+        h.get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from),
+    );
+    let Some(want) = &st.tenant else {
+        return Ok(true);
+    };
+    match h.get("X-Scope-OrgID").and_then(|v| v.to_str().ok()) {
+        None => Err(Box::new(text(401, "no org id"))),
+        Some(o) if o.contains('|') => Err(Box::new(text(500, "multiple org IDs present"))),
+        Some(o) => Ok(o == want),
+    }
+}
+
+async fn buildinfo() -> Response {
+    json(
+        serde_json::json!({"version":"3.7.6","revision":"5003600d7c","branch":"HEAD","buildUser":"local","buildDate":"2026-11-22T10:55:17Z","goVersion":""}),
+    )
+}
+
+fn span(q: &BTreeMap<String, String>) -> (i64, i64) {
+    let end = q
+        .get("end")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(i64::MAX);
+    let start = q.get("start").and_then(|s| s.parse().ok()).unwrap_or(0);
+    (start, end)
+}
+
+fn strings(v: BTreeSet<String>) -> Response {
+    if v.is_empty() {
+        json(serde_json::json!({"status":"success"}))
+    } else {
+        json(serde_json::json!({"status":"success","data":v}))
+    }
+}
+
+async fn labels(
+    State(st): St,
+    h: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let (start, end) = span(&q);
+    let names = st
+        .entries
+        .iter()
+        .filter(|e| visible && e.ts >= start && e.ts < end)
+        .flat_map(|e| e.labels.keys().cloned())
+        .collect();
+    strings(names)
+}
+
+async fn label_values(
+    State(st): St,
+    h: HeaderMap,
+    Path(name): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let (start, end) = span(&q);
+    let values = st
+        .entries
+        .iter()
+        .filter(|e| visible && e.ts >= start && e.ts < end)
+        .filter_map(|e| e.labels.get(&name).cloned())
+        .collect();
+    strings(values)
+}
+
+async fn query_range(
+    State(st): St,
+    h: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    st.requests.push(q.clone());
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let fault = if st.fault_after > 0 {
+        st.fault_after -= 1;
+        None
+    } else {
+        st.faults.pop_front()
+    };
+    if let Some(Fault::Status(code, body)) = &fault {
+        return text(*code, body);
+    }
+    let Some(query) = q.get("query") else {
+        return text(400, "parse error : syntax error: unexpected $end");
+    };
+    let matchers = match selector(query) {
+        Ok(m) => m,
+        Err(e) => return text(400, &e),
+    };
+    let limit: usize = match q.get("limit").map(|l| l.parse()) {
+        None => 100,
+        Some(Ok(l)) => l,
+        Some(Err(_)) => return text(400, "invalid limit"),
+    };
+    if limit > st.max_limit {
+        return text(
+            400,
+            &format!(
+                "max entries limit per query exceeded, limit > max_entries_limit_per_query ({limit} > {})",
+                st.max_limit
+            ),
+        );
+    }
+    let (start, end) = span(&q);
+    if end <= start {
+        return text(
+            400,
+            "end timestamp must not be before or equal to start time",
+        );
+    }
+    let forward = q.get("direction").is_some_and(|d| d == "forward");
+    let lo = st.entries.partition_point(|e| e.ts < start);
+    let hi = st.entries.partition_point(|e| e.ts < end);
+    let mut picked: Vec<&Entry> = st.entries[lo..hi]
+        .iter()
+        .filter(|e| visible && matchers.iter().all(|m| m.holds(e)))
+        .collect();
+    if !forward {
+        picked.reverse();
+    }
+    picked.truncate(limit);
+    // Streams: index labels with structured metadata merged in, in no
+    // particular order (a hash of their labels), values in query direction.
+    type Labels = BTreeMap<String, String>;
+    let mut streams: BTreeMap<u64, (Labels, Vec<[String; 2]>)> = BTreeMap::new();
+    for e in picked {
+        let mut l = e.labels.clone();
+        l.extend(e.meta.clone());
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            l.hash(&mut h);
+            h.finish()
+        };
+        streams
+            .entry(key)
+            .or_insert_with(|| (l, Vec::new()))
+            .1
+            .push([e.ts.to_string(), e.line.clone()]);
+    }
+    let result: Vec<serde_json::Value> = streams
+        .into_values()
+        .map(|(l, v)| serde_json::json!({"stream": l, "values": v}))
+        .collect();
+    let body = serde_json::json!({
+        "status": "success",
+        "data": {"resultType": "streams", "result": result,
+                 "stats": {"summary": {"bytesProcessedPerSecond": 0, "totalEntriesReturned": 0}}}
+    })
+    .to_string();
+    if let Some(Fault::CutBody) = fault {
+        let half = body.len() / 2;
+        return (
+            [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+            body[..half].to_string(),
+        )
+            .into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+        body,
+    )
+        .into_response()
+}
+
+struct Matcher {
+    name: String,
+    op: &'static str,
+    value: String,
+}
+
+impl Matcher {
+    fn holds(&self, e: &Entry) -> bool {
+        let v = e.labels.get(&self.name).map(String::as_str).unwrap_or("");
+        match self.op {
+            "=" => v == self.value,
+            "!=" => v != self.value,
+            "=~" => re_match(&self.value, v),
+            _ => !re_match(&self.value, v),
+        }
+    }
+
+    fn empty_compatible(&self) -> bool {
+        match self.op {
+            "=" => self.value.is_empty(),
+            "=~" => re_match(&self.value, ""),
+            _ => true,
+        }
+    }
+}
+
+/// Anchored match of a regex made of literals and `.*`.
+fn re_match(re: &str, s: &str) -> bool {
+    let parts: Vec<&str> = re.split(".*").collect();
+    if parts.len() == 1 {
+        return re == s;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !s.starts_with(first) || s.len() < first.len() + last.len() || !s.ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for p in &parts[1..parts.len() - 1] {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn selector(q: &str) -> Result<Vec<Matcher>, String> {
+    let q = q.trim();
+    let Some(body) = q.strip_prefix('{') else {
+        return Err("parse error at line 1, col 1: syntax error: unexpected IDENTIFIER".into());
+    };
+    let Some(close) = body.find('}') else {
+        return Err(format!(
+            "parse error at line 1, col {}: syntax error: unexpected $end, expecting }} or ,",
+            q.len() + 1
+        ));
+    };
+    if !body[close + 1..].trim().is_empty() {
+        return Err("fake loki: pipelines are not implemented".into());
+    }
+    let mut out = Vec::new();
+    for part in body[..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (name, op, rest) = ["=~", "!~", "!=", "="]
+            .iter()
+            .find_map(|op| part.split_once(op).map(|(n, r)| (n.trim(), *op, r.trim())))
+            .ok_or_else(|| format!("parse error: bad matcher {part}"))?;
+        let value = rest
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .ok_or_else(|| format!("parse error: bad value in {part}"))?
+            .replace("\\\"", "\"");
+        out.push(Matcher {
+            name: name.to_string(),
+            op,
+            value,
+        });
+    }
+    if out.iter().all(Matcher::empty_compatible) {
+        return Err("parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value. For instance, app=~\".*\" does not meet this requirement, but app=~\".+\" will".into());
+    }
+    Ok(out)
+}
+
+/// Audit lines as Promtail ships them: labels job, cluster, verb, resource;
+/// the username as structured metadata; the entry's time from
+/// `stageTimestamp`, cut to `tick` nanoseconds (a coarse tick makes ties).
+pub fn entries_of(lines: &str, tick: i64) -> Vec<Entry> {
+    lines
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("demo line");
+            let s = |p: &str| {
+                v.pointer(p)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let t = chrono::DateTime::parse_from_rfc3339(&s("/stageTimestamp"))
+                .expect("stageTimestamp")
+                .timestamp_nanos_opt()
+                .expect("ns");
+            let mut labels = BTreeMap::new();
+            labels.insert("job".to_string(), "kubernetes-audit".to_string());
+            labels.insert("cluster".to_string(), "prod-eu-1".to_string());
+            labels.insert("verb".to_string(), s("/verb"));
+            let res = s("/objectRef/resource");
+            if !res.is_empty() {
+                labels.insert("resource".to_string(), res);
+            }
+            let mut meta = BTreeMap::new();
+            let user = s("/user/username");
+            if !user.is_empty() {
+                meta.insert("username".to_string(), user);
+            }
+            Entry {
+                ts: t - t.rem_euclid(tick),
+                labels,
+                meta,
+                line: line.to_string(),
+            }
+        })
+        .collect()
+}
