@@ -6,7 +6,7 @@ use crate::config::QueryConfig;
 use crate::index::Index;
 use crate::lens::Lenses;
 use crate::lens::findings::{Finding, Lens, findings};
-use crate::model::text::{sanitize, truncate};
+use crate::model::text::{sanitize, truncate, wrap};
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -55,25 +55,6 @@ pub fn card(f: &Finding, clock: Clock, width: usize) -> String {
         out.push_str(&line);
     }
     out
-}
-
-/// Words into lines of at most `width` characters (a longer word is cut).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&truncate(word, width));
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {

@@ -173,19 +173,7 @@ fn preview(cells: &[String], w: usize, max: usize, theme: &Theme) -> Vec<Line<'s
         .join(" · ");
     let text = sanitize(&text);
     let room = w.saturating_sub(3).max(10);
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let need = crate::model::text::width(&line) + 1 + crate::model::text::width(word);
-        if !line.is_empty() && need > room {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push(line);
+    let mut out = crate::model::text::wrap(&text, room);
     let cut = out.len() > max;
     out.truncate(max);
     if cut {
