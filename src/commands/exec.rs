@@ -11,6 +11,28 @@ use crate::lens::findings::{Lens, Ranking};
 use serde_json::json;
 use std::io::{self, Write};
 
+/// The CSV columns: fields of the JSON session, in this order.
+const CSV_COLUMNS: &[&str] = &[
+    "start",
+    "end",
+    "duration_s",
+    "auditID",
+    "user",
+    "as",
+    "subresource",
+    "namespace",
+    "pod",
+    "container",
+    "command",
+    "tty",
+    "stdin",
+    "ports",
+    "code",
+    "outcome",
+    "source_ips",
+    "flags",
+];
+
 fn session_json(idx: &Index, s: &Session, flags: &[String]) -> serde_json::Value {
     let ips: Vec<&str> = idx.lists.get(s.ips).iter().map(|&i| idx.s(i)).collect();
     json!({
@@ -86,29 +108,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             .iter()
             .try_for_each(|s| writeln!(out, "{}", session_json(idx, s, &flags(s)))),
         Format::Csv => {
-            csv_row(
-                out,
-                &[
-                    "start",
-                    "end",
-                    "duration_s",
-                    "auditID",
-                    "user",
-                    "as",
-                    "subresource",
-                    "namespace",
-                    "pod",
-                    "container",
-                    "command",
-                    "tty",
-                    "stdin",
-                    "ports",
-                    "code",
-                    "outcome",
-                    "source_ips",
-                    "flags",
-                ],
-            )?;
+            csv_row(out, CSV_COLUMNS)?;
             sessions.iter().try_for_each(|s| {
                 let j = session_json(idx, s, &flags(s));
                 let text = |k: &str| match &j[k] {
@@ -121,29 +121,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                         .join(if k == "command" { " " } else { ";" }),
                     v => v.to_string(),
                 };
-                let cells: Vec<String> = [
-                    "start",
-                    "end",
-                    "duration_s",
-                    "auditID",
-                    "user",
-                    "as",
-                    "subresource",
-                    "namespace",
-                    "pod",
-                    "container",
-                    "command",
-                    "tty",
-                    "stdin",
-                    "ports",
-                    "code",
-                    "outcome",
-                    "source_ips",
-                    "flags",
-                ]
-                .iter()
-                .map(|k| text(k))
-                .collect();
+                let cells: Vec<String> = CSV_COLUMNS.iter().map(|k| text(k)).collect();
                 csv_row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>())
             })
         }
