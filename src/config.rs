@@ -308,6 +308,9 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         None => Format::Json,
     };
     let loki = loki_spec(&q, &window, env)?;
+    let warnings = loki
+        .as_ref()
+        .map_or_else(Vec::new, |l| loki_warnings(&q, l));
     let mut sources: Vec<SourceSpec> = q
         .sources
         .iter()
@@ -341,7 +344,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         workers: q.workers,
         width: env.width.max(40),
         stdout_is_terminal: env.stdout_is_terminal,
-        warnings: loki_warnings(&q, env),
+        warnings,
     })
 }
 
@@ -425,14 +428,13 @@ fn loki_spec(q: &QueryArgs, window: &Window, env: &Env) -> Result<Option<LokiSpe
     }))
 }
 
-/// Warnings about how Loki was asked for, said once at start.
-pub fn loki_warnings(q: &QueryArgs, env: &Env) -> Vec<String> {
+/// Warnings about how Loki is asked for, said once at start.
+fn loki_warnings(q: &QueryArgs, spec: &LokiSpec) -> Vec<String> {
     let mut w = Vec::new();
     if q.loki.password.is_some() || q.loki.bearer_token.is_some() {
         w.push("a secret on the command line shows in the process list and the shell history; set LOKI_PASSWORD or use --bearer-token-file instead".into());
     }
-    let skip = q.loki.tls_skip_verify || env.loki.contains_key("LOKI_TLS_SKIP_VERIFY");
-    if skip && (q.loki.loki.is_some() || env.loki.contains_key("LOKI_ADDR")) {
+    if spec.skip_verify {
         w.push("not verifying Loki's certificate (--tls-skip-verify): anyone on the path can read and change what kaudit is shown".into());
     }
     w
