@@ -172,17 +172,17 @@ fn produce(
     for (i, (inp, spool)) in inputs.into_iter().zip(spools).enumerate() {
         let input = i as u32;
         let name = inp.name.clone();
-        let note = inp.stream.as_ref().map(|s| s.note.clone());
+        let mut note = None;
         // Plain streams are read straight into the chunk buffers (a wrapper
         // would make std zero them before every read) and counted as cut;
         // gzip is counted in compressed bytes under the decoder.
-        let (reader, count): (Box<dyn Read>, _) = match (inp.file, inp.encoding) {
-            _ if inp.stream.is_some() => match inp.stream {
-                Some(s) => (s.reader, Some(int)),
-                None => continue,
-            },
-            (Some(f), Encoding::Plain) => (Box::new(f), Some(int)),
-            (Some(f), Encoding::Gzip) => {
+        let (reader, count): (Box<dyn Read>, _) = match (inp.stream, inp.file, inp.encoding) {
+            (Some(s), _, _) => {
+                note = Some(s.note);
+                (s.reader, Some(int))
+            }
+            (None, Some(f), Encoding::Plain) => (Box::new(f), Some(int)),
+            (None, Some(f), Encoding::Gzip) => {
                 let counted = Counting {
                     inner: f,
                     int: int.clone(),
@@ -194,15 +194,19 @@ fn produce(
                     None,
                 )
             }
-            (None, _) => (Box::new(std::io::stdin().lock()), Some(int)),
+            (None, None, _) => (Box::new(std::io::stdin().lock()), Some(int)),
         };
         let (chunks, err) = cut(reader, spool, input, chunk_size, work, pool, count);
-        if let (Some(e), true) = (&err, note.is_some()) {
-            let _ = int.send(Internal::Failed(format!("{name}: {e}")));
-        } else if let Some(e) = err {
-            let _ = int.send(Internal::Warning(format!(
-                "{name}: read stopped after an error ({e}); the events before it are kept"
-            )));
+        // A remote stream that stops early is an incomplete result; a local
+        // one (gzip cut short) keeps what it had, with a warning.
+        if let Some(e) = err {
+            let _ = int.send(if note.is_some() {
+                Internal::Failed(format!("{name}: {e}"))
+            } else {
+                Internal::Warning(format!(
+                    "{name}: read stopped after an error ({e}); the events before it are kept"
+                ))
+            });
         }
         if let Some(n) = note.and_then(|n| n.lock().ok().and_then(|mut n| n.take())) {
             let _ = int.send(Internal::Warning(n));

@@ -160,24 +160,34 @@ fn strings(v: BTreeSet<String>) -> Response {
     }
 }
 
+/// `/labels` and `/label/NAME/values`: what `pick` finds in the window's entries.
+fn listing(
+    st: &Mutex<LokiState>,
+    h: &HeaderMap,
+    q: &BTreeMap<String, String>,
+    pick: impl Fn(&Entry) -> Vec<String>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let (start, end) = span(q);
+    let found = st
+        .entries
+        .iter()
+        .filter(|e| visible && e.ts >= start && e.ts < end)
+        .flat_map(pick)
+        .collect();
+    strings(found)
+}
+
 async fn labels(
     State(st): St,
     h: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let mut st = st.lock().expect("state");
-    let visible = match tenant(&mut st, &h) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let (start, end) = span(&q);
-    let names = st
-        .entries
-        .iter()
-        .filter(|e| visible && e.ts >= start && e.ts < end)
-        .flat_map(|e| e.labels.keys().cloned())
-        .collect();
-    strings(names)
+    listing(&st, &h, &q, |e| e.labels.keys().cloned().collect())
 }
 
 async fn label_values(
@@ -186,19 +196,9 @@ async fn label_values(
     Path(name): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let mut st = st.lock().expect("state");
-    let visible = match tenant(&mut st, &h) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let (start, end) = span(&q);
-    let values = st
-        .entries
-        .iter()
-        .filter(|e| visible && e.ts >= start && e.ts < end)
-        .filter_map(|e| e.labels.get(&name).cloned())
-        .collect();
-    strings(values)
+    listing(&st, &h, &q, |e| {
+        e.labels.get(&name).cloned().into_iter().collect()
+    })
 }
 
 async fn query_range(

@@ -174,8 +174,11 @@ async fn window(
         if let Ok(mut o) = sh.outcome.lock() {
             o.requests += 1;
         }
-        let body = match http.get("/loki/api/v1/query_range", &params).await {
-            Ok(b) => b,
+        let page = match http.get("/loki/api/v1/query_range", &params).await {
+            // A body cut short parses as broken JSON: asked again below.
+            Ok(body) => wire::entries(&body)
+                .map(|e| (body.len(), e))
+                .map_err(|detail| http.body_error(detail)),
             Err(Fault::Fatal(e)) => return Err(e),
             Err(Fault::Limit(max)) if max < limit => {
                 if let Ok(mut l) = sh.limit.lock() {
@@ -188,43 +191,24 @@ async fn window(
                     "the server limits entries to {max} and still refuses {limit}"
                 )));
             }
-            Err(Fault::Timeout(m)) => {
-                // Ask for less: halve the window, give one half away.
-                if end - start > MIN_SPLIT {
-                    let mid = start + (end - start) / 2;
-                    give_away(sh, (mid, end));
-                    end = mid;
-                    continue;
-                }
-                tries += 1;
-                if tries >= TRIES {
-                    return Err(LokiError::GaveUp {
-                        url: http.shown.clone(),
-                        detail: m,
-                    });
-                }
-                tokio::time::sleep(backoff(tries)).await;
+            // Ask for less: halve the window, give one half away.
+            Err(Fault::Timeout(_)) if end - start > MIN_SPLIT => {
+                let mid = start + (end - start) / 2;
+                give_away(sh, (mid, end));
+                end = mid;
                 continue;
             }
-            Err(Fault::Retry(m)) => {
-                tries += 1;
-                if tries >= TRIES {
-                    return Err(LokiError::GaveUp {
-                        url: http.shown.clone(),
-                        detail: m,
-                    });
-                }
-                tokio::time::sleep(backoff(tries)).await;
-                continue;
-            }
+            Err(Fault::Retry(m) | Fault::Timeout(m)) => Err(LokiError::GaveUp {
+                url: http.shown.clone(),
+                detail: m,
+            }),
         };
-        let entries = match wire::entries(&body) {
-            Ok(e) => e,
-            // A body cut short parses as broken JSON: ask again.
-            Err(detail) => {
+        let (bytes, entries) = match page {
+            Ok(p) => p,
+            Err(e) => {
                 tries += 1;
                 if tries >= TRIES {
-                    return Err(http.body_error(detail));
+                    return Err(e);
                 }
                 tokio::time::sleep(backoff(tries)).await;
                 continue;
@@ -232,7 +216,7 @@ async fn window(
         };
         tries = 0;
         if let Ok(mut o) = sh.outcome.lock() {
-            o.bytes += body.len() as u64;
+            o.bytes += bytes as u64;
         }
         if entries.len() < limit {
             emit(sh, tx, &entries).await?;

@@ -48,8 +48,8 @@ pub(super) enum Fault {
 
 pub struct Http {
     client: reqwest::Client,
-    base: String,
-    /// The base URL without credentials, for messages.
+    /// The base URL without credentials (those go in a header): requests are
+    /// made to it and messages name it.
     pub shown: String,
     org: Option<String>,
     auth: Auth,
@@ -137,12 +137,8 @@ impl Http {
         let client = b.build().map_err(|e| {
             LokiError::Setup(format!("cannot set up the HTTP client: {}", chain(&e)))
         })?;
-        let mut base = parsed;
-        let _ = base.set_username("");
-        let _ = base.set_password(None);
         Ok(Http {
             client,
-            base: base.as_str().trim_end_matches('/').to_string(),
             shown,
             org: spec.org_id.clone(),
             auth,
@@ -156,7 +152,7 @@ impl Http {
     ) -> Result<Vec<u8>, Fault> {
         let mut req = self
             .client
-            .get(format!("{}{path}", self.base))
+            .get(format!("{}{path}", self.shown))
             .query(params);
         if let Some(org) = &self.org {
             req = req.header("X-Scope-OrgID", org);
@@ -226,43 +222,54 @@ impl Http {
         })
     }
 
-    /// A request that is not worth splitting: retried a few times, then an error.
-    async fn get_simple(
+    /// A request that is not worth splitting, read by `read`: retried a few
+    /// times (a body cut short too), then an error.
+    async fn get_simple<T>(
         &self,
         path: &str,
         params: &[(&str, String)],
-    ) -> Result<Vec<u8>, LokiError> {
-        let mut last = String::new();
+        read: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<T, LokiError> {
+        let mut last = LokiError::GaveUp {
+            url: self.shown.clone(),
+            detail: String::new(),
+        };
         for attempt in 0..4u32 {
             match self.get(path, params).await {
-                Ok(b) => return Ok(b),
+                Ok(b) => match read(&b) {
+                    Ok(v) => return Ok(v),
+                    Err(detail) => last = self.body_error(detail),
+                },
                 Err(Fault::Fatal(e)) => return Err(e),
-                Err(Fault::Retry(m) | Fault::Timeout(m)) => last = m,
-                Err(Fault::Limit(n)) => last = format!("limit {n}"),
+                Err(Fault::Retry(m) | Fault::Timeout(m)) => {
+                    last = LokiError::GaveUp {
+                        url: self.shown.clone(),
+                        detail: m,
+                    }
+                }
+                Err(Fault::Limit(n)) => {
+                    last = LokiError::GaveUp {
+                        url: self.shown.clone(),
+                        detail: format!("limit {n}"),
+                    }
+                }
             }
             tokio::time::sleep(backoff(attempt)).await;
         }
-        Err(LokiError::GaveUp {
-            url: self.shown.clone(),
-            detail: last,
-        })
+        Err(last)
     }
 
     pub async fn buildinfo(&self) -> Result<String, LokiError> {
-        let b = self
-            .get_simple("/loki/api/v1/status/buildinfo", &[])
-            .await?;
-        Ok(wire::version(&b).unwrap_or_default())
+        self.get_simple("/loki/api/v1/status/buildinfo", &[], |b| {
+            Ok(wire::version(b).unwrap_or_default())
+        })
+        .await
     }
 
     pub async fn label_names(&self, start: Nanos, end: Nanos) -> Result<Vec<String>, LokiError> {
-        let b = self
-            .get_simple(
-                "/loki/api/v1/labels",
-                &[("start", start.to_string()), ("end", end.to_string())],
-            )
-            .await?;
-        wire::strings(&b).map_err(|detail| self.body_error(detail))
+        let span = [("start", start.to_string()), ("end", end.to_string())];
+        self.get_simple("/loki/api/v1/labels", &span, wire::strings)
+            .await
     }
 
     pub async fn label_values(
@@ -271,15 +278,12 @@ impl Http {
         start: Nanos,
         end: Nanos,
     ) -> Result<Vec<String>, LokiError> {
-        let b = self
-            .get_simple(
-                &format!("/loki/api/v1/label/{name}/values"),
-                &[("start", start.to_string()), ("end", end.to_string())],
-            )
-            .await?;
-        wire::strings(&b).map_err(|detail| self.body_error(detail))
+        let span = [("start", start.to_string()), ("end", end.to_string())];
+        let path = format!("/loki/api/v1/label/{name}/values");
+        self.get_simple(&path, &span, wire::strings).await
     }
 
+    /// One entry, so Loki checks the query and the tenant.
     pub async fn probe(&self, query: &str, start: Nanos, end: Nanos) -> Result<(), LokiError> {
         let params = [
             ("query", query.to_string()),
@@ -288,17 +292,10 @@ impl Http {
             ("limit", "1".to_string()),
             ("direction", "forward".to_string()),
         ];
-        let mut attempt = 0;
-        loop {
-            let b = self.get_simple("/loki/api/v1/query_range", &params).await?;
-            match wire::entries(&b) {
-                Ok(_) => return Ok(()),
-                // A body cut short: ask again, a few times.
-                Err(detail) if attempt >= 3 => return Err(self.body_error(detail)),
-                Err(_) => attempt += 1,
-            }
-            tokio::time::sleep(backoff(attempt)).await;
-        }
+        self.get_simple("/loki/api/v1/query_range", &params, |b| {
+            wire::entries(b).map(|_| ())
+        })
+        .await
     }
 
     pub(super) fn body_error(&self, detail: String) -> LokiError {
