@@ -111,6 +111,9 @@ pub struct LokiArgs {
     /// Do not verify the server's certificate [env: LOKI_TLS_SKIP_VERIFY]
     #[arg(long)]
     pub tls_skip_verify: bool,
+    /// Print the LogQL kaudit sends and what of the filter it carries, then stop
+    #[arg(long)]
+    pub explain: bool,
     /// Requests to Loki in flight at once
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub loki_workers: usize,

@@ -74,6 +74,8 @@ pub struct QueryConfig {
     pub stdout_is_terminal: bool,
     /// Said on stderr before anything loads.
     pub warnings: Vec<String>,
+    /// `--explain`: print the Loki query plan instead of running.
+    pub explain: bool,
 }
 
 impl QueryConfig {
@@ -90,6 +92,7 @@ impl QueryConfig {
             width: self.width,
             stdout_is_terminal: self.stdout_is_terminal,
             warnings: self.warnings.clone(),
+            explain: self.explain,
         }
     }
 }
@@ -307,7 +310,12 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         None if action == Action::Events => Format::Jsonl,
         None => Format::Json,
     };
-    let loki = loki_spec(&q, &window, env)?;
+    let loki = loki_spec(&q, &window, &terms, env)?;
+    if q.loki.explain && loki.is_none() {
+        return Err(UsageError::Other(
+            "--explain shows the query sent to Loki: give --loki URL (or LOKI_ADDR)".into(),
+        ));
+    }
     let warnings = loki
         .as_ref()
         .map_or_else(Vec::new, |l| loki_warnings(&q, l));
@@ -345,12 +353,18 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         width: env.width.max(40),
         stdout_is_terminal: env.stdout_is_terminal,
         warnings,
+        explain: q.loki.explain,
     })
 }
 
 /// Loki, when an address is given: `--loki`, or `LOKI_ADDR` when no files are
 /// named (so a shell that exports it can still read a file).
-fn loki_spec(q: &QueryArgs, window: &Window, env: &Env) -> Result<Option<LokiSpec>, UsageError> {
+fn loki_spec(
+    q: &QueryArgs,
+    window: &Window,
+    terms: &[Expr],
+    env: &Env,
+) -> Result<Option<LokiSpec>, UsageError> {
     let a = &q.loki;
     let var = |k: &str| env.loki.get(k).cloned();
     let url = match (&a.loki, var("LOKI_ADDR")) {
@@ -425,6 +439,7 @@ fn loki_spec(q: &QueryArgs, window: &Window, env: &Env) -> Result<Option<LokiSpe
         start,
         end,
         limit: a.loki_limit,
+        terms: terms.to_vec(),
     }))
 }
 

@@ -102,6 +102,17 @@ pub fn run_query(
     for w in &cfg.warnings {
         writeln!(err, "kaudit: {w}").map_err(RunError::Io)?;
     }
+    if cfg.explain {
+        for s in &cfg.sources {
+            if let SourceSpec::Loki(spec) = s {
+                let lines = source::loki::explain(spec).map_err(SourceError::from)?;
+                for l in lines {
+                    writeln!(out, "{}", sanitize(&l)).map_err(RunError::Io)?;
+                }
+            }
+        }
+        return Ok(());
+    }
     let mut opts = LoadOptions::default();
     if let Some(w) = cfg.workers {
         opts.workers = w;

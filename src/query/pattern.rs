@@ -37,6 +37,11 @@ impl Pattern {
         !self.wildcard && self.pieces.len() == 1 && self.pieces[0].is_empty()
     }
 
+    /// The literal pieces between wildcards, and whether there are wildcards.
+    pub fn pieces(&self) -> (&[String], bool) {
+        (&self.pieces, self.wildcard)
+    }
+
     pub fn literal(&self) -> Option<&str> {
         (!self.wildcard).then(|| self.pieces[0].as_str())
     }

@@ -4,8 +4,8 @@
 //! merged into their labels, `end` exclusive, a 400 in plain text above the
 //! entries limit, `{"status":"success"}` without `data` when a label has no
 //! values, `no org id` (401) when a tenant is required and missing.
-//! It understands stream selectors only (`{a="b", c=~"d.*"}`); regexes are
-//! limited to literals and `.*`. Faults can be queued for `query_range`.
+//! It evaluates the LogQL kaudit sends (see `fake_logql`) and answers with
+//! categorized labels when asked. Faults can be queued for `query_range`.
 #![allow(dead_code)]
 
 use axum::Router;
@@ -47,6 +47,8 @@ pub struct LokiState {
     pub requests: Vec<BTreeMap<String, String>>,
     /// The Authorization header of every request.
     pub auth_seen: Vec<Option<String>>,
+    /// Entries sent in query_range answers, in all.
+    pub returned: usize,
 }
 
 pub struct FakeLoki {
@@ -65,6 +67,7 @@ impl FakeLoki {
             fault_after: 0,
             requests: Vec::new(),
             auth_seen: Vec::new(),
+            returned: 0,
         }));
         let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
@@ -101,6 +104,7 @@ impl FakeLoki {
 }
 
 type St = State<Arc<Mutex<LokiState>>>;
+type Labels = BTreeMap<String, String>;
 
 fn text(status: u16, body: &str) -> Response {
     (
@@ -224,10 +228,14 @@ async fn query_range(
     let Some(query) = q.get("query") else {
         return text(400, "parse error : syntax error: unexpected $end");
     };
-    let matchers = match selector(query) {
+    let logql = match super::fake_logql::parse(query) {
         Ok(m) => m,
         Err(e) => return text(400, &e),
     };
+    let categorize = h
+        .get("X-Loki-Response-Encoding-Flags")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("categorize-labels"));
     let limit: usize = match q.get("limit").map(|l| l.parse()) {
         None => 100,
         Some(Ok(l)) => l,
@@ -252,21 +260,47 @@ async fn query_range(
     let forward = q.get("direction").is_some_and(|d| d == "forward");
     let lo = st.entries.partition_point(|e| e.ts < start);
     let hi = st.entries.partition_point(|e| e.ts < end);
-    let mut picked: Vec<&Entry> = st.entries[lo..hi]
-        .iter()
-        .filter(|e| visible && matchers.iter().all(|m| m.holds(e)))
-        .collect();
-    if !forward {
-        picked.reverse();
-    }
-    picked.truncate(limit);
-    // Streams: index labels with structured metadata merged in, in no
-    // particular order (a hash of their labels), values in query direction.
-    type Labels = BTreeMap<String, String>;
-    let mut streams: BTreeMap<u64, (Labels, Vec<[String; 2]>)> = BTreeMap::new();
-    for e in picked {
+    let run = |e: &'_ Entry| {
+        if !visible || !logql.selects(&e.labels) {
+            return None;
+        }
+        logql.run(&e.labels, &e.meta, &e.line)
+    };
+    let mut picked: Vec<(&Entry, Labels)> = if forward {
+        st.entries[lo..hi]
+            .iter()
+            .filter_map(|e| run(e).map(|p| (e, p)))
+            .take(limit)
+            .collect()
+    } else {
+        st.entries[lo..hi]
+            .iter()
+            .rev()
+            .filter_map(|e| run(e).map(|p| (e, p)))
+            .take(limit)
+            .collect()
+    };
+    let returned = picked.len();
+    // Streams in no particular order (a hash of their labels), values in
+    // query direction. Structured metadata and extracted labels are merged
+    // into the stream's labels, unless categorized labels were asked for.
+    let mut streams: BTreeMap<u64, (Labels, Vec<serde_json::Value>)> = BTreeMap::new();
+    for (e, parsed) in picked.drain(..) {
         let mut l = e.labels.clone();
-        l.extend(e.meta.clone());
+        let value = if categorize {
+            let mut extra = serde_json::Map::new();
+            if !e.meta.is_empty() {
+                extra.insert("structuredMetadata".into(), serde_json::json!(e.meta));
+            }
+            if !parsed.is_empty() {
+                extra.insert("parsed".into(), serde_json::json!(parsed));
+            }
+            serde_json::json!([e.ts.to_string(), e.line, extra])
+        } else {
+            l.extend(e.meta.clone());
+            l.extend(parsed);
+            serde_json::json!([e.ts.to_string(), e.line])
+        };
         let key = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -277,18 +311,19 @@ async fn query_range(
             .entry(key)
             .or_insert_with(|| (l, Vec::new()))
             .1
-            .push([e.ts.to_string(), e.line.clone()]);
+            .push(value);
     }
     let result: Vec<serde_json::Value> = streams
         .into_values()
         .map(|(l, v)| serde_json::json!({"stream": l, "values": v}))
         .collect();
-    let body = serde_json::json!({
-        "status": "success",
-        "data": {"resultType": "streams", "result": result,
-                 "stats": {"summary": {"bytesProcessedPerSecond": 0, "totalEntriesReturned": 0}}}
-    })
-    .to_string();
+    st.returned += returned;
+    let mut data = serde_json::json!({"resultType": "streams", "result": result,
+        "stats": {"summary": {"bytesProcessedPerSecond": 0, "totalEntriesReturned": 0}}});
+    if categorize {
+        data["encodingFlags"] = serde_json::json!(["categorize-labels"]);
+    }
+    let body = serde_json::json!({"status": "success", "data": data}).to_string();
     if let Some(Fault::CutBody) = fault {
         let half = body.len() / 2;
         return (
@@ -302,93 +337,6 @@ async fn query_range(
         body,
     )
         .into_response()
-}
-
-struct Matcher {
-    name: String,
-    op: &'static str,
-    value: String,
-}
-
-impl Matcher {
-    fn holds(&self, e: &Entry) -> bool {
-        let v = e.labels.get(&self.name).map(String::as_str).unwrap_or("");
-        match self.op {
-            "=" => v == self.value,
-            "!=" => v != self.value,
-            "=~" => re_match(&self.value, v),
-            _ => !re_match(&self.value, v),
-        }
-    }
-
-    fn empty_compatible(&self) -> bool {
-        match self.op {
-            "=" => self.value.is_empty(),
-            "=~" => re_match(&self.value, ""),
-            _ => true,
-        }
-    }
-}
-
-/// Anchored match of a regex made of literals and `.*`.
-fn re_match(re: &str, s: &str) -> bool {
-    let parts: Vec<&str> = re.split(".*").collect();
-    if parts.len() == 1 {
-        return re == s;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !s.starts_with(first) || s.len() < first.len() + last.len() || !s.ends_with(last) {
-        return false;
-    }
-    let mut rest = &s[first.len()..s.len() - last.len()];
-    for p in &parts[1..parts.len() - 1] {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    true
-}
-
-fn selector(q: &str) -> Result<Vec<Matcher>, String> {
-    let q = q.trim();
-    let Some(body) = q.strip_prefix('{') else {
-        return Err("parse error at line 1, col 1: syntax error: unexpected IDENTIFIER".into());
-    };
-    let Some(close) = body.find('}') else {
-        return Err(format!(
-            "parse error at line 1, col {}: syntax error: unexpected $end, expecting }} or ,",
-            q.len() + 1
-        ));
-    };
-    if !body[close + 1..].trim().is_empty() {
-        return Err("fake loki: pipelines are not implemented".into());
-    }
-    let mut out = Vec::new();
-    for part in body[..close]
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        let (name, op, rest) = ["=~", "!~", "!=", "="]
-            .iter()
-            .find_map(|op| part.split_once(op).map(|(n, r)| (n.trim(), *op, r.trim())))
-            .ok_or_else(|| format!("parse error: bad matcher {part}"))?;
-        let value = rest
-            .strip_prefix('"')
-            .and_then(|r| r.strip_suffix('"'))
-            .ok_or_else(|| format!("parse error: bad value in {part}"))?
-            .replace("\\\"", "\"");
-        out.push(Matcher {
-            name: name.to_string(),
-            op,
-            value,
-        });
-    }
-    if out.iter().all(Matcher::empty_compatible) {
-        return Err("parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value. For instance, app=~\".*\" does not meet this requirement, but app=~\".+\" will".into());
-    }
-    Ok(out)
 }
 
 /// Audit lines as Promtail ships them: labels job, cluster, verb, resource;

@@ -1,1 +1,2 @@
+pub mod fake_logql;
 pub mod fake_loki;

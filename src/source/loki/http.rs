@@ -53,6 +53,9 @@ pub struct Http {
     pub shown: String,
     org: Option<String>,
     auth: Auth,
+    /// Ask for structured metadata apart from stream labels (Loki 3.0 on),
+    /// so extracted fields do not split the answer into many streams.
+    pub categorize: bool,
 }
 
 /// A URL fit to print: user and password removed.
@@ -142,6 +145,7 @@ impl Http {
             shown,
             org: spec.org_id.clone(),
             auth,
+            categorize: false,
         })
     }
 
@@ -156,6 +160,9 @@ impl Http {
             .query(params);
         if let Some(org) = &self.org {
             req = req.header("X-Scope-OrgID", org);
+        }
+        if self.categorize && path.ends_with("/query_range") {
+            req = req.header("X-Loki-Response-Encoding-Flags", "categorize-labels");
         }
         req = match &self.auth {
             Auth::None => req,
@@ -283,17 +290,25 @@ impl Http {
         self.get_simple(&path, &span, wire::strings).await
     }
 
-    /// One entry, so Loki checks the query and the tenant.
-    pub async fn probe(&self, query: &str, start: Nanos, end: Nanos) -> Result<(), LokiError> {
+    /// A few entries, so Loki checks the query and the tenant; the names of
+    /// their labels and structured metadata.
+    pub async fn sample(
+        &self,
+        query: &str,
+        start: Nanos,
+        end: Nanos,
+        n: usize,
+    ) -> Result<std::collections::BTreeSet<String>, LokiError> {
         let params = [
             ("query", query.to_string()),
             ("start", start.to_string()),
             ("end", end.to_string()),
-            ("limit", "1".to_string()),
+            ("limit", n.to_string()),
             ("direction", "forward".to_string()),
         ];
         self.get_simple("/loki/api/v1/query_range", &params, |b| {
-            wire::entries(b).map(|_| ())
+            wire::entries(b)?;
+            wire::label_keys(b)
         })
         .await
     }

@@ -13,9 +13,11 @@
 
 mod fetch;
 mod http;
+pub mod logql;
 pub mod wire;
 
 use crate::model::Nanos;
+use crate::query::Expr;
 use std::path::PathBuf;
 
 pub use fetch::Outcome;
@@ -41,6 +43,8 @@ pub struct LokiSpec {
     pub end: Nanos,
     /// Entries asked for per request; lowered to the server's maximum when it says so.
     pub limit: usize,
+    /// The filter (all terms hold), pushed down into LogQL where it can be.
+    pub terms: Vec<Expr>,
 }
 
 #[derive(Clone, Default)]
@@ -80,6 +84,7 @@ impl PartialEq for LokiSpec {
             && self.selector == o.selector
             && self.start == o.start
             && self.end == o.end
+            && self.terms == o.terms
     }
 }
 impl Eq for LokiSpec {}
@@ -90,43 +95,132 @@ pub const DEFAULT_LIMIT: usize = 5000;
 /// When nothing better is found (SPEC §1).
 pub const FALLBACK_SELECTOR: &str = r#"{job=~".*audit.*"}"#;
 
-/// Connected and ready to fetch: the selector to use and what was decided.
+/// Connected and ready to fetch: the query to send and what was decided.
 pub struct Prepared {
     pub http: Http,
+    pub version: String,
     pub selector: String,
+    /// The selector with the filter pushed down.
+    pub pushdown: logql::Pushdown,
     pub notes: Vec<String>,
 }
 
-/// Check that Loki answers and settle the selector, before anything loads:
-/// an unreachable server or a refused tenant is an error here, at once.
+/// Entries looked at to learn the structured metadata keys.
+const SAMPLE: usize = 50;
+
+/// Check that Loki answers, settle the selector and translate the filter,
+/// before anything loads: an unreachable server, a refused tenant or a query
+/// Loki rejects is an error here, at once.
 pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
-    let http = Http::new(spec)?;
+    let mut http = Http::new(spec)?;
     let rt = runtime(1)?;
     rt.block_on(async {
-        http.buildinfo().await?;
+        let version = http.buildinfo().await?;
+        // Categorized labels came with Loki 3.0.
+        http.categorize = major(&version) >= 3;
+        let labels = http.label_names(spec.start, spec.end).await?;
         let mut notes = Vec::new();
         let selector = match &spec.selector {
             Some(s) => s.clone(),
             None => {
-                let (s, note) = discover(&http, spec).await?;
+                let (s, note) = discover(&http, spec, &labels).await?;
                 notes.push(note);
                 s
             }
         };
-        // One entry, to have Loki check the query and the tenant now rather
-        // than in the middle of the load.
-        http.probe(&selector, spec.start, spec.end).await?;
+        // A few entries: Loki checks the selector and the tenant now rather
+        // than in the middle of the load, and shows which structured
+        // metadata the entries carry (`/labels` lists index labels only).
+        let seen = match http.sample(&selector, spec.start, spec.end, SAMPLE).await {
+            Ok(s) => s,
+            // A server with a lower entries limit: one entry still checks
+            // the query (metadata unknown means `| json` does the work).
+            Err(_) => http.sample(&selector, spec.start, spec.end, 1).await?,
+        };
+        let known = logql::Known {
+            metadata: seen.into_iter().filter(|k| !labels.contains(k)).collect(),
+            labels: labels.into_iter().collect(),
+        };
+        let pushdown = logql::translate(&selector, &spec.terms, &known);
+        if pushdown.query != selector {
+            http.sample(&pushdown.query, spec.start, spec.end, 1)
+                .await?;
+            notes.push(format!(
+                "loki: sent {} (the filter is checked again here)",
+                pushdown.query
+            ));
+        }
         Ok(Prepared {
             http,
+            version,
             selector,
+            pushdown,
             notes,
         })
     })
 }
 
+fn major(version: &str) -> u32 {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0)
+}
+
+/// What `--explain` prints: where, which streams, the LogQL sent and what of
+/// the filter it carries.
+pub fn explain(spec: &LokiSpec) -> Result<Vec<String>, LokiError> {
+    let p = prepare(spec)?;
+    let time = |t: Nanos| crate::model::time::format_micros(t);
+    let mut out = vec![
+        format!(
+            "loki:     {} (Loki {}{})",
+            p.http.shown,
+            if p.version.is_empty() {
+                "?"
+            } else {
+                &p.version
+            },
+            spec.org_id
+                .as_ref()
+                .map_or(String::new(), |o| format!(", tenant {o}"))
+        ),
+        format!(
+            "window:   {} to {} (end exclusive)",
+            time(spec.start),
+            time(spec.end)
+        ),
+        format!("selector: {}", p.selector),
+        format!("logql:    {}", p.pushdown.query),
+    ];
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(" ")
+        }
+    };
+    out.push(format!("pushed down: {}", list(&p.pushdown.pushed)));
+    out.push(format!(
+        "kaudit only: {} (every term is checked again on what arrives)",
+        list(&p.pushdown.local)
+    ));
+    out.extend(
+        p.notes
+            .into_iter()
+            .filter(|n| !n.starts_with("loki: sent ")),
+    );
+    Ok(out)
+}
+
 /// The stream selector from the labels: a `job` whose name contains `audit`.
-async fn discover(http: &Http, spec: &LokiSpec) -> Result<(String, String), LokiError> {
-    let labels = http.label_names(spec.start, spec.end).await?;
+async fn discover(
+    http: &Http,
+    spec: &LokiSpec,
+    labels: &[String],
+) -> Result<(String, String), LokiError> {
     if labels.iter().any(|l| l == "job") {
         let jobs = http.label_values("job", spec.start, spec.end).await?;
         let audit: Vec<&String> = jobs.iter().filter(|j| j.contains("audit")).collect();
@@ -191,7 +285,7 @@ pub fn start(
 ) -> fetch::LineReader {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     let plan = fetch::Plan {
-        query: p.selector,
+        query: p.pushdown.query,
         start: spec.start,
         end: spec.end,
         workers: spec.workers.max(1),

@@ -5,6 +5,7 @@
 use crate::model::Nanos;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Deserialize)]
 struct Answer<T> {
@@ -36,6 +37,52 @@ struct Value(
     #[allow(dead_code)]
     Option<IgnoredAny>,
 );
+
+/// The same answer read for the names of its labels.
+#[derive(Deserialize)]
+struct LabelledStream {
+    #[serde(default)]
+    stream: BTreeMap<String, IgnoredAny>,
+    #[serde(default)]
+    values: Vec<LabelledValue>,
+}
+
+#[derive(Deserialize)]
+struct LabelledValue(
+    IgnoredAny,
+    IgnoredAny,
+    #[serde(default)] Option<Categorized>,
+);
+
+#[derive(Deserialize)]
+struct Categorized {
+    #[serde(rename = "structuredMetadata", default)]
+    structured_metadata: BTreeMap<String, IgnoredAny>,
+}
+
+/// Every label name on the entries of a `query_range` answer: stream labels
+/// (where Loki merges structured metadata unless asked to categorize) and
+/// categorized structured metadata.
+pub fn label_keys(body: &[u8]) -> Result<BTreeSet<String>, String> {
+    #[derive(Deserialize)]
+    struct Data {
+        #[serde(default)]
+        result: Vec<LabelledStream>,
+    }
+    let a: Answer<Data> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Loki answer ({e})"))?;
+    let mut out = BTreeSet::new();
+    for s in a.data.map(|d| d.result).unwrap_or_default() {
+        out.extend(s.stream.into_keys());
+        for LabelledValue(_, _, c) in s.values {
+            out.extend(
+                c.into_iter()
+                    .flat_map(|c| c.structured_metadata.into_keys()),
+            );
+        }
+    }
+    Ok(out)
+}
 
 /// One log entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +172,20 @@ mod tests {
         ))
         .expect("parse");
         assert_eq!(e.len(), 20);
+    }
+
+    #[test]
+    fn structured_metadata_is_found_merged_or_categorized() {
+        for f in [
+            "14-query_range-structured-metadata.body.json",
+            "15-query_range-structured-metadata-categorized.body.json",
+        ] {
+            let keys = label_keys(&fixture(f)).expect("parse");
+            assert!(
+                keys.contains("username") && keys.contains("job"),
+                "{f}: {keys:?}"
+            );
+        }
     }
 
     #[test]
