@@ -251,6 +251,7 @@ fn session(path: &Path, size: (u16, u16), share: f64) -> AppState {
         bytes_read: bytes,
         bytes_total: total,
         events,
+        remote: None,
     };
     step(
         &mut st,
@@ -346,4 +347,44 @@ fn escape_sequences_in_event_text_are_inert() {
     keys(&mut st, &["/"]);
     typ(&mut st, "a\u{1b}[2Jb");
     check(&st, "filter line");
+}
+
+#[test]
+fn a_loki_fetch_shows_its_share_of_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let mut f = std::fs::File::create(&path).expect("create");
+    kaudit::demo::write_demo(
+        &kaudit::demo::DemoOptions {
+            events: 5_000,
+            ..Default::default()
+        },
+        &mut f,
+    )
+    .expect("demo");
+    let mut st = session(&path, (120, 40), 0.3);
+    let remote = kaudit::source::loki::Outcome {
+        covered: 30,
+        span: 100,
+        windows_done: 5,
+        windows: 16,
+        bytes: 12 << 20,
+        ..Default::default()
+    };
+    step(
+        &mut st,
+        Action::Source {
+            generation: 0,
+            msg: SourceMsg::Progress(kaudit::source::Progress {
+                events: 1234,
+                remote: Some(remote),
+                ..Default::default()
+            }),
+        },
+    );
+    let t = screen(&st);
+    assert!(
+        t.contains("loading  30% ███░░░░░░░") && t.contains("5/16 windows · 12 MB"),
+        "{t}"
+    );
 }

@@ -72,6 +72,15 @@ pub fn load(specs: &[SourceSpec], opts: LoadOptions) -> Result<Loaded, RunError>
             SourceMsg::Skipped(s) => index.skipped.extend(s),
             SourceMsg::Warning(w) => index.warnings.push(w),
             SourceMsg::Failed(w) => index.failed.push(w),
+            SourceMsg::Progress(p) if show && p.remote.is_some() => {
+                let r = p.remote.unwrap_or_default();
+                eprint!(
+                    "\rkaudit: loki {}, {} events\x1b[K",
+                    r.progress(),
+                    output::thousands(p.events)
+                );
+                shown = true;
+            }
             SourceMsg::Progress(p) if show && p.bytes_total >= 64 << 20 => {
                 let pct = p.bytes_read * 100 / p.bytes_total.max(1);
                 eprint!(

@@ -55,6 +55,8 @@ pub struct Input {
 pub(crate) struct Stream {
     pub reader: Box<dyn Read + Send>,
     pub note: Arc<Mutex<Option<String>>>,
+    /// How far the fetch has got, for progress.
+    pub status: Arc<Mutex<loki::Outcome>>,
 }
 
 impl std::fmt::Debug for Stream {
@@ -105,9 +107,10 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
             SourceSpec::Loki(spec) => {
                 let prepared = loki::prepare(spec)?;
                 notes.extend(prepared.notes.iter().cloned());
-                let name = format!("loki {} {}", prepared.http.shown, prepared.selector);
+                let name = format!("loki {} {}", prepared.http.shown, prepared.pushdown.query);
                 let note = Arc::new(Mutex::new(None));
-                let reader = loki::start(prepared, spec, note.clone());
+                let status = Arc::new(Mutex::new(loki::Outcome::default()));
+                let reader = loki::start(prepared, spec, note.clone(), status.clone());
                 out.push(Input {
                     name,
                     encoding: Encoding::Plain,
@@ -116,6 +119,7 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
                     stream: Some(Stream {
                         reader: Box::new(reader),
                         note,
+                        status,
                     }),
                 });
             }
@@ -255,6 +259,8 @@ pub struct Progress {
     /// Sum of the known input sizes; 0 when unknown (stdin).
     pub bytes_total: u64,
     pub events: u64,
+    /// For a remote source (Loki): how much of its window has been fetched.
+    pub remote: Option<loki::Outcome>,
 }
 
 /// What a running load tells its consumer.

@@ -92,6 +92,10 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
         }
     }
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let remote: Vec<_> = inputs
+        .iter()
+        .filter_map(|i| i.stream.as_ref().map(|s| s.status.clone()))
+        .collect();
     let total: u64 = inputs.iter().filter_map(|i| i.size).sum();
     let workers = opts.workers.max(1);
     let (out_tx, out_rx) = sync_channel::<SourceMsg>(workers * 2 + 2);
@@ -122,7 +126,7 @@ pub fn start(mut inputs: Vec<Input>, opts: LoadOptions) -> Result<Loading, Sourc
     }
     drop(int_tx);
     let n_inputs = names.len();
-    std::thread::spawn(move || coordinate(n_inputs, total, &int_rx, &out_tx));
+    std::thread::spawn(move || coordinate(n_inputs, total, remote, &int_rx, &out_tx));
     Ok(Loading {
         rx: out_rx,
         raw: Arc::new(RawStore::new(raw_files)),
@@ -325,7 +329,23 @@ struct InputLines {
     parsed: u64,
 }
 
-fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncSender<SourceMsg>) {
+fn coordinate(
+    n_inputs: usize,
+    total: u64,
+    remote: Vec<Arc<std::sync::Mutex<super::loki::Outcome>>>,
+    int: &Receiver<Internal>,
+    out: &SyncSender<SourceMsg>,
+) {
+    // A remote fetch is slower than a disk: say how it goes more often.
+    let every: u64 = if remote.is_empty() { 8 << 20 } else { 1 << 20 };
+    let remote_now = || {
+        remote
+            .iter()
+            .fold(None, |acc: Option<super::loki::Outcome>, s| {
+                let o = s.lock().map(|o| *o).unwrap_or_default();
+                Some(acc.map_or(o, |a| a.plus(&o)))
+            })
+    };
     let mut lines: Vec<InputLines> = (0..n_inputs).map(|_| InputLines::default()).collect();
     let mut progress = Progress {
         bytes_total: total,
@@ -357,8 +377,9 @@ fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncS
             Internal::Read(n) => {
                 progress.bytes_read += n;
                 // Progress every 8 MiB is plenty for a gauge.
-                if progress.bytes_read - last_sent >= 8 << 20 {
+                if progress.bytes_read - last_sent >= every {
                     last_sent = progress.bytes_read;
+                    progress.remote = remote_now();
                     let _ = out.send(SourceMsg::Progress(progress));
                 }
                 None
@@ -398,6 +419,7 @@ fn coordinate(n_inputs: usize, total: u64, int: &Receiver<Internal>, out: &SyncS
             }
         }
     }
+    progress.remote = remote_now();
     let _ = out.send(SourceMsg::Progress(progress));
     let _ = out.send(SourceMsg::Done);
 }

@@ -72,6 +72,8 @@ pub struct LoadState {
     pub bytes_total: u64,
     pub events: u64,
     pub done: bool,
+    /// A Loki fetch's progress.
+    pub remote: Option<crate::source::loki::Outcome>,
 }
 
 /// The filter and window in effect.
@@ -584,6 +586,7 @@ fn source(st: &mut AppState, msg: SourceMsg) -> Vec<Effect> {
         SourceMsg::Progress(p) => {
             st.load.bytes_read = p.bytes_read;
             st.load.bytes_total = p.bytes_total;
+            st.load.remote = p.remote;
         }
         SourceMsg::Skipped(s) => st.idx.skipped.extend(s),
         SourceMsg::Warning(w) | SourceMsg::Failed(w) => st.errors.push(w),

@@ -71,7 +71,11 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
         let names: Vec<&str> = loading
             .names
             .iter()
-            .map(|n| n.rsplit('/').next().unwrap_or(n))
+            .map(|n| match n.strip_prefix("loki ") {
+                // The server, not the query (the overview shows that).
+                Some(rest) => rest.split(' ').next().unwrap_or(rest),
+                None => n.rsplit('/').next().unwrap_or(n),
+            })
             .collect();
         if names.len() > 2 {
             format!("{}, {} and {} more", names[0], names[1], names.len() - 2)

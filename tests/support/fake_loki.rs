@@ -49,6 +49,9 @@ pub struct LokiState {
     pub auth_seen: Vec<Option<String>>,
     /// Entries sent in query_range answers, in all.
     pub returned: usize,
+    /// Time each query_range takes before answering (a real Loki's query
+    /// time and the network), for benchmarks.
+    pub latency: std::time::Duration,
 }
 
 pub struct FakeLoki {
@@ -68,6 +71,7 @@ impl FakeLoki {
             requests: Vec::new(),
             auth_seen: Vec::new(),
             returned: 0,
+            latency: std::time::Duration::ZERO,
         }));
         let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
@@ -210,6 +214,10 @@ async fn query_range(
     h: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
+    let latency = st.lock().expect("state").latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let mut st = st.lock().expect("state");
     st.requests.push(q.clone());
     let visible = match tenant(&mut st, &h) {

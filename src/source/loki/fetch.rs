@@ -20,17 +20,52 @@ pub(super) struct Plan {
     pub limit: usize,
 }
 
-/// How a fetch ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How a fetch goes, and how it ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outcome {
     pub requests: u64,
     pub entries: u64,
     /// Entries seen twice (same auditID and stage) and dropped.
     pub duplicates: u64,
     pub bytes: u64,
+    /// Nanoseconds of the window fetched completely, of `span`.
+    pub covered: u64,
+    pub span: u64,
+    /// Windows (parts of the window, split as needed) finished, of all made.
+    pub windows_done: u64,
+    pub windows: u64,
 }
 
 impl Outcome {
+    pub fn plus(&self, o: &Outcome) -> Outcome {
+        Outcome {
+            requests: self.requests + o.requests,
+            entries: self.entries + o.entries,
+            duplicates: self.duplicates + o.duplicates,
+            bytes: self.bytes + o.bytes,
+            covered: self.covered + o.covered,
+            span: self.span + o.span,
+            windows_done: self.windows_done + o.windows_done,
+            windows: self.windows + o.windows,
+        }
+    }
+
+    /// Share of the window fetched, 0..=100.
+    pub fn percent(&self) -> u64 {
+        (self.covered as u128 * 100 / (self.span as u128).max(1)).min(100) as u64
+    }
+
+    /// For a progress line: `42% of the window, 3/16 windows, 12 MB`.
+    pub fn progress(&self) -> String {
+        format!(
+            "{}% of the window, {}/{} windows, {} MB",
+            self.percent(),
+            self.windows_done,
+            self.windows,
+            crate::model::text::thousands(self.bytes >> 20)
+        )
+    }
+
     /// For the operator: complete, with what it took.
     pub fn describe(&self) -> String {
         let t = crate::model::text::thousands;
@@ -62,13 +97,14 @@ struct Shared {
     wake: Notify,
     seen: Mutex<hashbrown::HashSet<u128>>,
     limit: Mutex<usize>,
-    outcome: Mutex<Outcome>,
+    outcome: Arc<Mutex<Outcome>>,
 }
 
 pub(super) async fn run(
     http: Http,
     plan: Plan,
     tx: mpsc::Sender<Piece>,
+    outcome: Arc<Mutex<Outcome>>,
 ) -> Result<Outcome, LokiError> {
     if plan.end <= plan.start {
         return Ok(Outcome::default());
@@ -84,12 +120,16 @@ pub(super) async fn run(
             queue.push_back((a, b));
         }
     }
+    if let Ok(mut o) = outcome.lock() {
+        o.span = (plan.end - plan.start) as u64;
+        o.windows = queue.len() as u64;
+    }
     let shared = Arc::new(Shared {
         queue: Mutex::new((queue, 0)),
         wake: Notify::new(),
         seen: Mutex::new(hashbrown::HashSet::new()),
         limit: Mutex::new(plan.limit),
-        outcome: Mutex::new(Outcome::default()),
+        outcome,
     });
     let http = Arc::new(http);
     let query = Arc::new(plan.query);
@@ -114,7 +154,7 @@ pub(super) async fn run(
     }
     match first_error {
         Some(e) => Err(e),
-        None => Ok(shared.outcome.lock().map(|o| o.clone()).unwrap_or_default()),
+        None => Ok(shared.outcome.lock().map(|o| *o).unwrap_or_default()),
     }
 }
 
@@ -220,6 +260,10 @@ async fn window(
         }
         if entries.len() < limit {
             emit(sh, tx, &entries).await?;
+            if let Ok(mut o) = sh.outcome.lock() {
+                o.covered += (end - start) as u64;
+                o.windows_done += 1;
+            }
             return Ok(());
         }
         // Full: everything before the newest timestamp T is complete; entries at T may not be.
@@ -229,6 +273,9 @@ async fn window(
         }
         let cut = entries.partition_point(|e| e.ts < t);
         emit(sh, tx, &entries[..cut]).await?;
+        if let Ok(mut o) = sh.outcome.lock() {
+            o.covered += (t - start) as u64;
+        }
         start = t;
         // A long way to go and someone idle: share it.
         if end - start > MIN_SPLIT * 2 && idle(sh) {
@@ -247,6 +294,9 @@ fn idle(sh: &Shared) -> bool {
 fn give_away(sh: &Shared, w: (Nanos, Nanos)) {
     if let Ok(mut q) = sh.queue.lock() {
         q.0.push_back(w);
+    }
+    if let Ok(mut o) = sh.outcome.lock() {
+        o.windows += 1;
     }
     sh.wake.notify_waiters();
 }

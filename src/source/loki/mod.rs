@@ -282,6 +282,7 @@ pub fn start(
     p: Prepared,
     spec: &LokiSpec,
     note: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    status: std::sync::Arc<std::sync::Mutex<Outcome>>,
 ) -> fetch::LineReader {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     let plan = fetch::Plan {
@@ -294,7 +295,7 @@ pub fn start(
     let http = p.http;
     std::thread::spawn(move || {
         let result = match runtime(2) {
-            Ok(rt) => rt.block_on(fetch::run(http, plan, tx.clone())),
+            Ok(rt) => rt.block_on(fetch::run(http, plan, tx.clone(), status)),
             Err(e) => Err(e),
         };
         let _ = tx.blocking_send(fetch::Piece::End(result));

@@ -51,6 +51,22 @@ pub fn draw(
             &mut y,
         );
     }
+    // What Loki was asked (the filter given at start, pushed down).
+    for n in &st.load.names {
+        if let Some(q) = n.strip_prefix("loki ") {
+            let text = format!("Loki {}", sanitize(q));
+            for l in crate::model::text::wrap(&text, w.saturating_sub(2))
+                .into_iter()
+                .take(3)
+            {
+                put(
+                    f,
+                    Line::styled(format!(" {l}"), theme.style(Role::Muted)),
+                    &mut y,
+                );
+            }
+        }
+    }
     // The histogram.
     let h = &o.histogram;
     let n = h.buckets.len().min(w.saturating_sub(2));

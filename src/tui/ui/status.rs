@@ -16,8 +16,12 @@ pub fn status(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut left: Vec<(String, Role)> = Vec::new();
     let l = &st.load;
     if !l.done {
-        if l.bytes_total > 0 {
-            let pct = (l.bytes_read * 100 / l.bytes_total.max(1)).min(100);
+        let pct = match &l.remote {
+            Some(r) => Some(r.percent()),
+            None if l.bytes_total > 0 => Some((l.bytes_read * 100 / l.bytes_total.max(1)).min(100)),
+            None => None,
+        };
+        if let Some(pct) = pct {
             let filled = (pct as usize) / 10;
             left.push((format!(" loading {pct:>3}% "), Role::Accent));
             left.push(("█".repeat(filled), Role::Gauge));
@@ -26,6 +30,17 @@ pub fn status(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             left.push((" loading ".into(), Role::Accent));
         }
         left.push((format!(" {} events", thousands(l.events)), Role::Muted));
+        if let Some(r) = &l.remote {
+            left.push((
+                format!(
+                    " · {}/{} windows · {} MB",
+                    r.windows_done,
+                    r.windows,
+                    thousands(r.bytes >> 20)
+                ),
+                Role::Muted,
+            ));
+        }
     } else {
         left.push((
             format!(
