@@ -337,6 +337,36 @@ fn the_selector_is_discovered_from_the_job_label() {
 }
 
 #[test]
+fn several_clusters_are_named_with_how_to_pick_one() {
+    let d = data(2_000);
+    let mut entries = d.entries.clone();
+    for e in entries.iter_mut().step_by(3) {
+        e.labels.insert("cluster".into(), "staging-us-2".into());
+    }
+    let loki = FakeLoki::start(entries);
+    let o = loki_run(&d, &loki.url, &["summary", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(r#"2 clusters (prod-eu-1, staging-us-2), all read together; pick one with --selector '{job="kubernetes-audit", cluster="prod-eu-1"}'"#),
+        "{}",
+        stderr(&o)
+    );
+    // Picked: only that cluster's events, and no note.
+    let o = loki_run(
+        &d,
+        &loki.url,
+        &[
+            "events",
+            "--selector",
+            r#"{job="kubernetes-audit", cluster="staging-us-2"}"#,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(sorted_lines(&o.stdout).len(), d.entries.len().div_ceil(3));
+    assert!(!stderr(&o).contains("clusters"), "{}", stderr(&o));
+}
+
+#[test]
 fn passing_faults_are_retried_and_the_result_is_complete() {
     let d = data(2_000);
     let loki = FakeLoki::start(d.entries.clone());
@@ -373,6 +403,57 @@ fn passing_faults_are_retried_and_the_result_is_complete() {
         assert_eq!(sorted_lines(&o.stdout).len(), d.entries.len(), "{faults:?}");
         assert!(loki.with(|s| s.faults.is_empty()), "every fault was met");
     }
+}
+
+#[test]
+fn a_partial_answer_with_warnings_is_not_complete() {
+    let d = data(2_000);
+    let loki = FakeLoki::start(d.entries.clone());
+    loki.with(|s| {
+        s.faults = [Fault::Warning(
+            "query timed out, results are partial".into(),
+        )]
+        .into();
+        s.fault_after = 2;
+    });
+    let o = loki_run(
+        &d,
+        &loki.url,
+        &["summary", "--format", "json", "--loki-limit", "100"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("answered with warnings: query timed out, results are partial")
+            && err.contains("incomplete"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tls_mistakes_are_named() {
+    let d = data(2_000);
+    let loki = FakeLoki::start(d.entries.clone());
+    // The fake speaks plain HTTP: a TLS client gets nonsense back.
+    let https = loki.url.replace("http://", "https://");
+    let o = loki_run(&d, &https, &["summary"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("does not answer TLS there"),
+        "{}",
+        stderr(&o)
+    );
+    let o = loki_run(
+        &d,
+        &https,
+        &["summary", "--ca-cert", d.file.to_str().expect("path")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("holds no PEM certificate"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -32,6 +32,8 @@ pub enum Fault {
     Status(u16, String),
     /// Send the first half of the real answer only.
     CutBody,
+    /// Answer, with this in `warnings` (a partial result).
+    Warning(String),
 }
 
 pub struct LokiState {
@@ -204,7 +206,16 @@ async fn label_values(
     Path(name): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
+    // `query`: only the streams it selects (capture 35).
+    let sel = match q.get("query").map(|s| super::fake_logql::parse(s)) {
+        Some(Err(e)) => return text(400, &e),
+        Some(Ok(s)) => Some(s),
+        None => None,
+    };
     listing(&st, &h, &q, |e| {
+        if sel.as_ref().is_some_and(|s| !s.selects(&e.labels)) {
+            return Vec::new();
+        }
         e.labels.get(&name).cloned().into_iter().collect()
     })
 }
@@ -331,7 +342,11 @@ async fn query_range(
     if categorize {
         data["encodingFlags"] = serde_json::json!(["categorize-labels"]);
     }
-    let body = serde_json::json!({"status": "success", "data": data}).to_string();
+    let mut answer = serde_json::json!({"status": "success", "data": data});
+    if let Some(Fault::Warning(w)) = &fault {
+        answer["warnings"] = serde_json::json!([w]);
+    }
+    let body = answer.to_string();
     if let Some(Fault::CutBody) = fault {
         let half = body.len() / 2;
         return (

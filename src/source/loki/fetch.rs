@@ -216,8 +216,8 @@ async fn window(
         }
         let page = match http.get("/loki/api/v1/query_range", &params).await {
             // A body cut short parses as broken JSON: asked again below.
-            Ok(body) => wire::entries(&body)
-                .map(|e| (body.len(), e))
+            Ok(body) => wire::page(&body)
+                .map(|p| (body.len(), p))
                 .map_err(|detail| http.body_error(detail)),
             Err(Fault::Fatal(e)) => return Err(e),
             Err(Fault::Limit(max)) if max < limit => {
@@ -244,7 +244,16 @@ async fn window(
             }),
         };
         let (bytes, entries) = match page {
-            Ok(p) => p,
+            Ok((bytes, p)) => {
+                // A partial answer said so: the result cannot pass for complete.
+                if !p.warnings.is_empty() {
+                    return Err(LokiError::Warned {
+                        url: http.shown.clone(),
+                        warnings: crate::model::text::sanitize(&p.warnings.join("; ")).into_owned(),
+                    });
+                }
+                (bytes, p.entries)
+            }
             Err(e) => {
                 tries += 1;
                 if tries >= TRIES {

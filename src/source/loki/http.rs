@@ -23,6 +23,8 @@ pub enum LokiError {
     },
     #[error("Loki at {url} gave an answer kaudit cannot read: {detail}")]
     Body { url: String, detail: String },
+    #[error("Loki at {url} answered with warnings: {warnings}")]
+    Warned { url: String, warnings: String },
     #[error("Loki at {url} kept failing: {detail}")]
     GaveUp { url: String, detail: String },
     #[error(
@@ -100,6 +102,13 @@ impl Http {
             let pem = std::fs::read(ca).map_err(|e| {
                 LokiError::Setup(format!("cannot read the CA file {}: {e}", ca.display()))
             })?;
+            // reqwest takes a file without a certificate in it silently.
+            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                return Err(LokiError::Setup(format!(
+                    "{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    ca.display()
+                )));
+            }
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
                 LokiError::Setup(format!("{} is not a PEM certificate: {e}", ca.display()))
             })?;
@@ -173,9 +182,11 @@ impl Http {
             Ok(r) => r,
             Err(e) if e.is_timeout() => return Err(Fault::Timeout(chain(&e))),
             Err(e) if e.is_connect() => {
+                let detail = chain(&e);
+                let hint = tls_hint(&detail);
                 return Err(Fault::Fatal(LokiError::Connect {
                     url: self.shown.clone(),
-                    detail: chain(&e),
+                    detail: format!("{detail}{hint}"),
                 }));
             }
             Err(e) => return Err(Fault::Retry(chain(&e))),
@@ -279,15 +290,20 @@ impl Http {
             .await
     }
 
+    /// The values of a label, in the streams `query` selects if given.
     pub async fn label_values(
         &self,
         name: &str,
         start: Nanos,
         end: Nanos,
+        query: Option<&str>,
     ) -> Result<Vec<String>, LokiError> {
-        let span = [("start", start.to_string()), ("end", end.to_string())];
+        let mut params = vec![("start", start.to_string()), ("end", end.to_string())];
+        if let Some(q) = query {
+            params.push(("query", q.to_string()));
+        }
         let path = format!("/loki/api/v1/label/{name}/values");
-        self.get_simple(&path, &span, wire::strings).await
+        self.get_simple(&path, &params, wire::strings).await
     }
 
     /// A few entries, so Loki checks the query and the tenant; the names of
@@ -318,6 +334,17 @@ impl Http {
             url: self.shown.clone(),
             detail,
         }
+    }
+}
+
+/// What a TLS failure most likely means, for the operator.
+fn tls_hint(detail: &str) -> &'static str {
+    if detail.contains("InvalidContentType") || detail.contains("corrupt message") {
+        "; the server does not answer TLS there: is it http://?"
+    } else if detail.contains("UnknownIssuer") || detail.contains("certificate") {
+        "; its certificate is not trusted: give the CA with --ca-cert (LOKI_CA_CERT_PATH)"
+    } else {
+        ""
     }
 }
 

@@ -128,6 +128,9 @@ pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
                 s
             }
         };
+        if let Some(n) = clusters(&http, spec, &labels, &selector).await? {
+            notes.push(n);
+        }
         // A few entries: Loki checks the selector and the tenant now rather
         // than in the middle of the load, and shows which structured
         // metadata the entries carry (`/labels` lists index labels only).
@@ -158,6 +161,39 @@ pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
             notes,
         })
     })
+}
+
+/// Several clusters behind one selector are all read; say which, and how to
+/// pick one.
+async fn clusters(
+    http: &Http,
+    spec: &LokiSpec,
+    labels: &[String],
+    selector: &str,
+) -> Result<Option<String>, LokiError> {
+    if !labels.iter().any(|l| l == "cluster") || selector.contains("cluster") {
+        return Ok(None);
+    }
+    let Some(close) = selector.find('}') else {
+        return Ok(None);
+    };
+    let streams = &selector[..=close];
+    let values = http
+        .label_values("cluster", spec.start, spec.end, Some(streams))
+        .await?;
+    if values.len() < 2 {
+        return Ok(None);
+    }
+    let example = format!(
+        "{}, cluster=\"{}\"}}",
+        streams.trim_end_matches('}'),
+        values[0]
+    );
+    Ok(Some(format!(
+        "loki: these streams come from {} clusters ({}), all read together; pick one with --selector '{example}'",
+        values.len(),
+        values.join(", ")
+    )))
 }
 
 fn major(version: &str) -> u32 {
@@ -222,7 +258,7 @@ async fn discover(
     labels: &[String],
 ) -> Result<(String, String), LokiError> {
     if labels.iter().any(|l| l == "job") {
-        let jobs = http.label_values("job", spec.start, spec.end).await?;
+        let jobs = http.label_values("job", spec.start, spec.end, None).await?;
         let audit: Vec<&String> = jobs.iter().filter(|j| j.contains("audit")).collect();
         // Several: the Kubernetes one (Promtail's usual name) first.
         let pick = audit

@@ -12,6 +12,9 @@ struct Answer<T> {
     #[serde(default)]
     status: String,
     data: Option<T>,
+    /// What Loki says it left out or could not do (partial results).
+    #[serde(default)]
+    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,13 +97,27 @@ pub struct Entry {
 /// The entries of a `query_range` answer over streams, oldest first (streams
 /// come in no particular order, so they are merged here).
 pub fn entries(body: &[u8]) -> Result<Vec<Entry>, String> {
+    page(body).map(|p| p.entries)
+}
+
+/// A `query_range` answer: its entries, and Loki's warnings.
+pub struct Page {
+    pub entries: Vec<Entry>,
+    pub warnings: Vec<String>,
+}
+
+pub fn page(body: &[u8]) -> Result<Page, String> {
     let a: Answer<StreamsData> =
         serde_json::from_slice(body).map_err(|e| format!("not a Loki answer ({e})"))?;
     if a.status != "success" {
         return Err(format!("status {:?}", a.status));
     }
+    let warnings = a.warnings;
     let Some(d) = a.data else {
-        return Ok(Vec::new());
+        return Ok(Page {
+            entries: Vec::new(),
+            warnings,
+        });
     };
     if d.result_type != "streams" && !d.result.is_empty() {
         return Err(format!(
@@ -118,7 +135,10 @@ pub fn entries(body: &[u8]) -> Result<Vec<Entry>, String> {
         }
     }
     out.sort_by_key(|e| e.ts);
-    Ok(out)
+    Ok(Page {
+        entries: out,
+        warnings,
+    })
 }
 
 /// `/labels` and `/label/NAME/values`: a list of strings, or nothing.
@@ -200,6 +220,18 @@ mod tests {
         assert_eq!(
             version(&fixture("02-buildinfo.body.json")).as_deref(),
             Some("3.7.6")
+        );
+    }
+
+    #[test]
+    fn warnings_are_kept() {
+        let p = page(br#"{"status":"success","data":{"resultType":"streams","result":[]},"warnings":["query timed out"]}"#).expect("parse");
+        assert_eq!(p.warnings, ["query timed out"]);
+        assert!(
+            page(&fixture("10-query_range-backward-limit100.body.json"))
+                .expect("parse")
+                .warnings
+                .is_empty()
         );
     }
 
