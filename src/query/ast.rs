@@ -69,6 +69,18 @@ pub enum Cmp {
     Ge,
 }
 
+impl Cmp {
+    /// As written in a filter (and in LogQL).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
 /// One item of a `code:` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCond {

@@ -19,7 +19,7 @@
 //! carries them shares (RequestReceived carries none, and holds nothing the
 //! later stages lack: tests/loki.rs checks that with it logged).
 
-use crate::query::ast::{Cmp, CodeCond, Expr, FIELD_NAMES, Field, ResPattern};
+use crate::query::ast::{CodeCond, Expr, FIELD_NAMES, Field, ResPattern};
 use crate::query::pattern::Pattern;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -244,15 +244,7 @@ fn code(name: &str, c: CodeCond) -> Option<String> {
     Some(match c {
         CodeCond::Is(n) => format!("{name}=\"{n}\""),
         CodeCond::Class(h) => format!("{name}=~\"{h}..\""),
-        CodeCond::Compare(op, n) => {
-            let op = match op {
-                Cmp::Lt => "<",
-                Cmp::Le => "<=",
-                Cmp::Gt => ">",
-                Cmp::Ge => ">=",
-            };
-            format!("{name} {op} {n}")
-        }
+        CodeCond::Compare(op, n) => format!("{name} {} {n}", op.symbol()),
         CodeCond::Absent => return None,
     })
 }
@@ -428,15 +420,7 @@ pub fn show(e: &Expr) -> String {
                 .map(|c| match c {
                     CodeCond::Is(n) => n.to_string(),
                     CodeCond::Class(h) => format!("{h}xx"),
-                    CodeCond::Compare(op, n) => {
-                        let op = match op {
-                            Cmp::Lt => "<",
-                            Cmp::Le => "<=",
-                            Cmp::Gt => ">",
-                            Cmp::Ge => ">=",
-                        };
-                        format!("{op}{n}")
-                    }
+                    CodeCond::Compare(op, n) => format!("{}{n}", op.symbol()),
                     CodeCond::Absent => "\"\"".into(),
                 })
                 .collect();
