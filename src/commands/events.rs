@@ -120,11 +120,7 @@ fn table(cfg: &QueryConfig, idx: &Index, sel: &Selection, out: &mut dyn Write) -
         let user = idx.s(idx.who(e).user);
         t.row(vec![
             clock.show(e.ts),
-            if user.is_empty() {
-                "(no user)".into()
-            } else {
-                user.into()
-            },
+            crate::model::user_shown(user).into(),
             idx.s(e.verb).into(),
             res,
             place,

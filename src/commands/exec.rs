@@ -155,11 +155,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 };
                 t.row(vec![
                     clock.show(s.start),
-                    if user.is_empty() {
-                        "(no user)".into()
-                    } else {
-                        user.into()
-                    },
+                    crate::model::user_shown(user).into(),
                     target(idx, s),
                     format!("{kind} {}{tty}{notes}", what(s)),
                     time,

@@ -58,12 +58,7 @@ fn counts_text(items: Vec<(String, u64)>, sep: &str) -> String {
 }
 
 fn named(idx: &Index, s: Sym) -> String {
-    let n = idx.s(s);
-    if n.is_empty() {
-        "(no user)".into()
-    } else {
-        n.into()
-    }
+    crate::model::user_shown(idx.s(s)).into()
 }
 
 fn time_text(t: crate::model::Nanos) -> String {

@@ -29,11 +29,7 @@ fn access_json(idx: &Index, a: &Access) -> serde_json::Value {
 }
 
 fn named(u: &str) -> String {
-    if u.is_empty() {
-        "(no user)".into()
-    } else {
-        u.into()
-    }
+    crate::model::user_shown(u).into()
 }
 
 fn place(idx: &Index, ns: Sym, name: Sym) -> String {

@@ -239,11 +239,7 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
     for u in s.users.iter().take(TOP) {
         let name = idx.s(u.user);
         tab.row(vec![
-            if name.is_empty() {
-                "(no user)".into()
-            } else {
-                name.into()
-            },
+            crate::model::user_shown(name).into(),
             thousands(u.requests),
             thousands(u.denied),
         ]);

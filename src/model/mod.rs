@@ -111,6 +111,15 @@ impl Level {
     }
 }
 
+/// A username as tables and screens show it: a failed authentication has none.
+pub fn user_shown(username: &str) -> &str {
+    if username.is_empty() {
+        "(no user)"
+    } else {
+        username
+    }
+}
+
 /// SPEC §2 `@humans`: a username is present and is not a `system:` identity.
 pub fn is_human(username: &str) -> bool {
     !username.is_empty() && !username.starts_with("system:")

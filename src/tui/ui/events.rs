@@ -38,11 +38,7 @@ pub fn cells(idx: &Index, clock: Clock, e: EventId, marked: bool) -> Cells {
         cells: vec![
             if marked { "●".into() } else { " ".into() },
             clock.show(ev.ts),
-            if user.is_empty() {
-                "(no user)".into()
-            } else {
-                user.to_string()
-            },
+            crate::model::user_shown(user).to_string(),
             idx.s(ev.verb).to_string(),
             resource,
             target,

@@ -33,13 +33,7 @@ pub(super) fn secrets(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
             .iter()
             .map(|a| idx.s(a.user))
             .filter(|u| personal(u) || u.is_empty())
-            .map(|u| {
-                if u.is_empty() {
-                    "(no user)".to_string()
-                } else {
-                    u.to_string()
-                }
-            })
+            .map(|u| crate::model::user_shown(u).to_string())
             .collect();
         people.sort();
         people.dedup();

@@ -114,16 +114,7 @@ pub(super) fn objects(idx: &Index, scope: &mut Scope, expanded: &HashSet<String>
                 let who = users
                     .iter()
                     .take(3)
-                    .map(|(u, n)| {
-                        format!(
-                            "{} ({n})",
-                            if u.is_empty() {
-                                "(no user)"
-                            } else {
-                                u.as_str()
-                            }
-                        )
-                    })
+                    .map(|(u, n)| format!("{} ({n})", crate::model::user_shown(u)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let name = if k.name.is_none() {

@@ -161,11 +161,7 @@ pub(super) fn overview(
         let name = idx.s(u);
         let mut r = Row::new(
             vec![
-                if name.is_empty() {
-                    "(no user)".into()
-                } else {
-                    name.into()
-                },
+                crate::model::user_shown(name).into(),
                 thousands(reqs),
                 if den > 0 {
                     format!("{den} refused")

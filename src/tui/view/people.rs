@@ -120,11 +120,7 @@ pub(super) fn users(
         let secrets = l.secrets.users.get(&u).map_or(0, |s| s.requests);
         let mut r = Row::new(
             vec![
-                if name.is_empty() {
-                    "(no user)".into()
-                } else {
-                    name.into()
-                },
+                crate::model::user_shown(name).into(),
                 thousands(reqs),
                 thousands(den),
                 thousands(secrets),
