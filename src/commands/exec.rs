@@ -58,16 +58,6 @@ fn session_json(idx: &Index, s: &Session, flags: &[String]) -> serde_json::Value
     })
 }
 
-/// `payments-prod/api-7c9:api`.
-fn target(idx: &Index, s: &Session) -> String {
-    let c = if s.params.container.is_empty() {
-        String::new()
-    } else {
-        format!(":{}", s.params.container)
-    };
-    format!("{}/{}{c}", idx.s(s.namespace), idx.s(s.pod))
-}
-
 fn what(s: &Session) -> String {
     if !s.params.command.is_empty() {
         s.params.command.join(" ")
@@ -156,7 +146,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 t.row(vec![
                     clock.show(s.start),
                     crate::model::user_shown(user).into(),
-                    target(idx, s),
+                    s.target(idx),
                     format!("{kind} {}{tty}{notes}", what(s)),
                     time,
                 ]);

@@ -53,6 +53,16 @@ pub struct Session {
 }
 
 impl Session {
+    /// `payments-prod/api-7c9:api`: the pod, and the container when named.
+    pub fn target(&self, idx: &Index) -> String {
+        let pod = format!("{}/{}", idx.s(self.namespace), idx.s(self.pod));
+        if self.params.container.is_empty() {
+            pod
+        } else {
+            format!("{pod}:{}", self.params.container)
+        }
+    }
+
     pub fn duration_s(&self) -> Option<f64> {
         self.end.map(|e| (e - self.start).max(0) as f64 / 1e9)
     }

@@ -626,16 +626,7 @@ fn exec(idx: &Index, l: &Lenses, out: &mut Vec<Finding>) {
         }
         let cmd = &s.params.command;
         let first = base(&cmd[0]);
-        let place = format!(
-            "{}/{}{}",
-            idx.s(s.namespace),
-            idx.s(s.pod),
-            if s.params.container.is_empty() {
-                String::new()
-            } else {
-                format!(":{}", s.params.container)
-            }
-        );
+        let place = s.target(idx);
         let shown = crate::model::text::truncate(&cmd.join(" "), 80).into_owned();
         let how_long = s.end.map_or("still open".to_string(), |e| span(s.start, e));
         let user = idx.s(s.user).to_string();

@@ -109,15 +109,7 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             header,
         } => {
             lines.extend(header_lines(header, theme, w));
-            let cells: Vec<Cells> = all[range.clone()]
-                .iter()
-                .map(|r| Cells {
-                    cells: r.cells.clone(),
-                    role: r.role,
-                    depth: r.depth,
-                    first: None,
-                })
-                .collect();
+            let cells: Vec<Cells> = all[range.clone()].iter().map(Cells::from).collect();
             lines.extend(table::lines(columns, &cells, sel, w, true, theme, &words));
             if all.is_empty() {
                 lines.push(Line::styled(empty_text(st), theme.style(Role::Muted)));

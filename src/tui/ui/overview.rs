@@ -139,15 +139,7 @@ pub fn draw(
     if y >= bottom {
         return;
     }
-    let cells: Vec<Cells> = o.doors[range]
-        .iter()
-        .map(|r| Cells {
-            cells: r.cells.clone(),
-            role: r.role,
-            depth: r.depth,
-            first: None,
-        })
-        .collect();
+    let cells: Vec<Cells> = o.doors[range].iter().map(Cells::from).collect();
     let lines = table::lines(super::DOOR_COLS, &cells, sel, w, false, theme, words);
     f.render_widget(
         Paragraph::new(lines),

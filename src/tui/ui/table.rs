@@ -2,7 +2,7 @@
 //! every cell sanitised, the filter's fuzzy words highlighted.
 
 use super::super::theme::{Role, Theme};
-use super::super::view::Col;
+use super::super::view::{Col, Row};
 use crate::model::text::{Fit, fit_widths, sanitize, truncate, truncate_name, width};
 use crate::query::eval::FUZZY_MIN_PER_CHAR;
 use fuzzy_matcher::FuzzyMatcher;
@@ -17,6 +17,17 @@ pub struct Cells {
     pub depth: u8,
     /// A style for the first cell only (the mark column).
     pub first: Option<Role>,
+}
+
+impl From<&Row> for Cells {
+    fn from(r: &Row) -> Cells {
+        Cells {
+            cells: r.cells.clone(),
+            role: r.role,
+            depth: r.depth,
+            first: None,
+        }
+    }
 }
 
 const GAP: usize = 2;

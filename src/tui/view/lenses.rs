@@ -230,16 +230,7 @@ pub(super) fn exec(idx: &Index, global: &Lenses, scope: &mut Scope) -> Body {
             (crate::lens::exec::Outcome::Allowed, Some(d)) => format!("{d:.0}s"),
             (o, _) => o.as_str().into(),
         };
-        let target = format!(
-            "{}/{}{}",
-            idx.s(s.namespace),
-            idx.s(s.pod),
-            if s.params.container.is_empty() {
-                String::new()
-            } else {
-                format!(":{}", s.params.container)
-            }
-        );
+        let target = s.target(idx);
         rows.push(Row::new(
             vec![
                 clock.show(s.start),
