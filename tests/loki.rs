@@ -460,7 +460,7 @@ fn tls_mistakes_are_named() {
 fn a_lasting_fault_gives_an_incomplete_result_and_exit_1() {
     let d = data(2_000);
     let loki = FakeLoki::start(d.entries.clone());
-    // After the first request (the probe), and after some events have come.
+    // After the first request (the sample prepare reads), and after some events have come.
     loki.with(|s| {
         s.faults = (0..50)
             .map(|_| Fault::Status(503, "overloaded".into()))

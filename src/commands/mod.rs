@@ -72,12 +72,15 @@ pub fn load(specs: &[SourceSpec], opts: LoadOptions) -> Result<Loaded, RunError>
             SourceMsg::Skipped(s) => index.skipped.extend(s),
             SourceMsg::Warning(w) => index.warnings.push(w),
             SourceMsg::Failed(w) => index.failed.push(w),
-            SourceMsg::Progress(p) if show && p.remote.is_some() => {
-                let r = p.remote.unwrap_or_default();
+            SourceMsg::Progress(source::Progress {
+                remote: Some(r),
+                events,
+                ..
+            }) if show => {
                 eprint!(
                     "\rkaudit: loki {}, {} events\x1b[K",
                     r.progress(),
-                    output::thousands(p.events)
+                    output::thousands(events)
                 );
                 shown = true;
             }

@@ -107,6 +107,12 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
             SourceSpec::Loki(spec) => {
                 let prepared = loki::prepare(spec)?;
                 notes.extend(prepared.notes.iter().cloned());
+                if prepared.pushdown.query != prepared.selector {
+                    notes.push(format!(
+                        "loki: sent {} (the filter is checked again here)",
+                        prepared.pushdown.query
+                    ));
+                }
                 let name = format!("loki {} {}", prepared.http.shown, prepared.pushdown.query);
                 let note = Arc::new(Mutex::new(None));
                 let status = Arc::new(Mutex::new(loki::Outcome::default()));

@@ -344,6 +344,7 @@ fn with_matchers(selector: &str, matchers: &[String]) -> String {
     if matchers.is_empty() {
         return selector.to_string();
     }
+    let selector = selector.trim();
     let Some(close) = closing_brace(selector) else {
         // Not a selector kaudit understands: Loki will say what is wrong.
         return selector.to_string();
@@ -358,8 +359,7 @@ fn with_matchers(selector: &str, matchers: &[String]) -> String {
 }
 
 /// The `}` that closes a selector starting with `{`, outside quoted values.
-fn closing_brace(s: &str) -> Option<usize> {
-    let s = s.trim_start();
+pub(super) fn closing_brace(s: &str) -> Option<usize> {
     if !s.starts_with('{') {
         return None;
     }
@@ -529,6 +529,10 @@ mod tests {
         assert_eq!(
             with_matchers(r#"{job="a}b"} |= "x""#, &["verb=\"get\"".into()]),
             r#"{job="a}b", verb="get"} |= "x""#
+        );
+        assert_eq!(
+            with_matchers(" {job=\"a\"} ", &["verb=\"get\"".into()]),
+            r#"{job="a", verb="get"}"#
         );
     }
 }

@@ -148,10 +148,6 @@ pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
         if pushdown.query != selector {
             http.sample(&pushdown.query, spec.start, spec.end, 1)
                 .await?;
-            notes.push(format!(
-                "loki: sent {} (the filter is checked again here)",
-                pushdown.query
-            ));
         }
         Ok(Prepared {
             http,
@@ -174,7 +170,8 @@ async fn clusters(
     if !labels.iter().any(|l| l == "cluster") || selector.contains("cluster") {
         return Ok(None);
     }
-    let Some(close) = selector.find('}') else {
+    let selector = selector.trim();
+    let Some(close) = logql::closing_brace(selector) else {
         return Ok(None);
     };
     let streams = &selector[..=close];
@@ -243,11 +240,7 @@ pub fn explain(spec: &LokiSpec) -> Result<Vec<String>, LokiError> {
         "kaudit only: {} (every term is checked again on what arrives)",
         list(&p.pushdown.local)
     ));
-    out.extend(
-        p.notes
-            .into_iter()
-            .filter(|n| !n.starts_with("loki: sent ")),
-    );
+    out.extend(p.notes);
     Ok(out)
 }
 
