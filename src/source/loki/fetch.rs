@@ -3,7 +3,7 @@
 //! more entries may share T) and the walk goes on from T. What is left of a
 //! long window is split for idle workers; a window that times out is halved.
 
-use super::http::{Fault, Http, LokiError, backoff};
+use super::http::{Fault, Http, LokiError, backoff, range_params};
 use super::wire;
 use crate::model::Nanos;
 use std::collections::VecDeque;
@@ -204,13 +204,7 @@ async fn window(
     let mut tries = 0u32;
     while start < end {
         let limit = sh.limit.lock().map(|l| *l).unwrap_or(super::DEFAULT_LIMIT);
-        let params = [
-            ("query", query.to_string()),
-            ("start", start.to_string()),
-            ("end", end.to_string()),
-            ("limit", limit.to_string()),
-            ("direction", "forward".to_string()),
-        ];
+        let params = range_params(query, start, end, limit);
         if let Ok(mut o) = sh.outcome.lock() {
             o.requests += 1;
         }

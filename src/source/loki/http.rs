@@ -315,13 +315,7 @@ impl Http {
         end: Nanos,
         n: usize,
     ) -> Result<std::collections::BTreeSet<String>, LokiError> {
-        let params = [
-            ("query", query.to_string()),
-            ("start", start.to_string()),
-            ("end", end.to_string()),
-            ("limit", n.to_string()),
-            ("direction", "forward".to_string()),
-        ];
+        let params = range_params(query, start, end, n);
         self.get_simple("/loki/api/v1/query_range", &params, |b| {
             wire::entries(b)?;
             wire::label_keys(b)
@@ -335,6 +329,22 @@ impl Http {
             detail,
         }
     }
+}
+
+/// A `query_range` for log lines, oldest first (kaudit always pages forward).
+pub(super) fn range_params(
+    query: &str,
+    start: Nanos,
+    end: Nanos,
+    limit: usize,
+) -> [(&'static str, String); 5] {
+    [
+        ("query", query.to_string()),
+        ("start", start.to_string()),
+        ("end", end.to_string()),
+        ("limit", limit.to_string()),
+        ("direction", "forward".to_string()),
+    ]
 }
 
 /// What a TLS failure most likely means, for the operator.
