@@ -4,7 +4,8 @@
 //! workers. Each run checks every event arrived exactly once.
 //!
 //! `cargo bench --bench loki_fetch [-- EVENTS]`
-//! `cargo bench --bench loki_fetch -- --serve EVENTS`: only serve, for trying
+//! `cargo bench --bench loki_fetch -- --serve EVENTS [--clusters]`: only serve (one third of the
+//! events from a second cluster with `--clusters`), for trying
 //! the TUI by hand (`kaudit --loki URL --from … --to …`).
 
 #[path = "../tests/support/fake_logql.rs"]
@@ -37,7 +38,13 @@ fn main() {
         .expect("kaudit demo");
     assert!(ok.success());
     let text = std::fs::read_to_string(&file).expect("read");
-    let entries = fake_loki::entries_of(&text, 1_000_000_000);
+    let mut entries = fake_loki::entries_of(&text, 1_000_000_000);
+    if args.iter().any(|a| a == "--clusters") {
+        // A second cluster behind the same job, for trying the picker.
+        for e in entries.iter_mut().step_by(3) {
+            e.labels.insert("cluster".into(), "staging-us-2".into());
+        }
+    }
     let bytes: usize = entries.iter().map(|e| e.line.len() + 1).sum();
     let loki = fake_loki::FakeLoki::start(entries);
     if serve {
@@ -60,6 +67,8 @@ fn main() {
         println!("each answer delayed {latency_ms} ms:");
         run(&loki, events, bytes);
     }
+    loki.with(|s| s.latency = std::time::Duration::ZERO);
+    counted(&loki);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -90,6 +99,37 @@ fn run(loki: &fake_loki::FakeLoki, events: usize, bytes: usize) {
             "  workers {workers}: best {best:.2} s, median {median:.2} s ({:.0} events/s, {:.0} MB/s, {requests} requests)",
             events as f64 / best,
             bytes as f64 / 1e6 / best
+        );
+    }
+}
+
+/// `users`: the lines downloaded and grouped, or counted by Loki
+/// (`--server-side`, metric queries): time, and bytes the fake sent. The
+/// fake counts by scanning every entry once per query, on one thread, so its
+/// time says nothing of a real Loki's; the bytes are what crosses the wire.
+fn counted(loki: &fake_loki::FakeLoki) {
+    println!("users, answered at once:");
+    for (how, flag) in [
+        ("downloaded", "--no-server-side"),
+        ("counted by Loki", "--server-side"),
+    ] {
+        let mut best = f64::MAX;
+        let before = loki.with(|s| s.bytes_sent);
+        for _ in 0..3 {
+            let t = Instant::now();
+            let o = Command::new(BIN)
+                .args(["users", "--format", "json", "--loki", &loki.url, flag])
+                .args(["--from", FROM, "--to", TO])
+                .env_remove("LOKI_ADDR")
+                .output()
+                .expect("kaudit users");
+            best = best.min(t.elapsed().as_secs_f64());
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let bytes = (loki.with(|s| s.bytes_sent) - before) / 3;
+        println!(
+            "  {how}: best {best:.2} s, {:.2} MB of answers",
+            bytes as f64 / 1e6
         );
     }
 }

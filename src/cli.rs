@@ -114,6 +114,15 @@ pub struct LokiArgs {
     /// Print the LogQL kaudit sends and what of the filter it carries, then stop
     #[arg(long)]
     pub explain: bool,
+    /// summary, users, objects: let Loki count the requests instead of downloading the lines
+    #[arg(long, conflicts_with = "no_server_side")]
+    pub server_side: bool,
+    /// Always download the lines, however much the window holds
+    #[arg(long)]
+    pub no_server_side: bool,
+    /// Let Loki count when its index says the window holds more than MB megabytes
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    pub server_side_above: u64,
     /// Requests to Loki in flight at once
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub loki_workers: usize,

@@ -76,6 +76,21 @@ pub struct QueryConfig {
     pub warnings: Vec<String>,
     /// `--explain`: print the Loki query plan instead of running.
     pub explain: bool,
+    /// Whether Loki counts the requests (summary, users, objects).
+    pub server_side: ServerSide,
+}
+
+/// Who groups the requests of a Loki window: kaudit, after downloading the
+/// lines, or Loki, with metric queries (`--server-side`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerSide {
+    /// Loki counts when its index says the window holds more bytes than
+    /// this: too many to download.
+    Auto {
+        above: u64,
+    },
+    Always,
+    Never,
 }
 
 impl QueryConfig {
@@ -93,6 +108,7 @@ impl QueryConfig {
             stdout_is_terminal: self.stdout_is_terminal,
             warnings: self.warnings.clone(),
             explain: self.explain,
+            server_side: self.server_side,
         }
     }
 }
@@ -342,6 +358,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
     if q.workers == Some(0) {
         return Err(UsageError::Other("--workers must be at least 1".into()));
     }
+    let server_side = server_side(&q, action, &sources)?;
     Ok(QueryConfig {
         action,
         terms,
@@ -354,7 +371,37 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         stdout_is_terminal: env.stdout_is_terminal,
         warnings,
         explain: q.loki.explain,
+        server_side,
     })
+}
+
+/// `--server-side` only where Loki can answer alone: a grouping command over
+/// Loki and nothing else.
+fn server_side(
+    q: &QueryArgs,
+    action: Action,
+    sources: &[SourceSpec],
+) -> Result<ServerSide, UsageError> {
+    if q.loki.no_server_side {
+        return Ok(ServerSide::Never);
+    }
+    if !q.loki.server_side {
+        return Ok(ServerSide::Auto {
+            above: q.loki.server_side_above.saturating_mul(1 << 20),
+        });
+    }
+    if !matches!(action, Action::Summary | Action::Users | Action::Objects) {
+        return Err(UsageError::Other(format!(
+            "--server-side answers summary, users and objects; {} needs the lines",
+            action.name()
+        )));
+    }
+    if !matches!(sources, [SourceSpec::Loki(_)]) {
+        return Err(UsageError::Other(
+            "--server-side counts on Loki: give --loki URL (or LOKI_ADDR) and no files".into(),
+        ));
+    }
+    Ok(ServerSide::Always)
 }
 
 /// Loki, when an address is given: `--loki`, or `LOKI_ADDR` when no files are

@@ -4,10 +4,9 @@ use super::output::{Clock, Col, Table, csv_row, json_time, thousands};
 use super::summary::{counts_json, opt, user_json};
 use crate::cli::Format;
 use crate::config::QueryConfig;
-use crate::index::groups::{Counter, ObjectGroup, UserGroup};
+use crate::index::groups::{Counter, ObjectGroup, Tally, UserGroup};
 use crate::index::{Index, ObjKey};
 use crate::model::intern::Sym;
-use crate::query::Selection;
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -111,10 +110,9 @@ fn write_list<T>(
 pub fn write_users(
     cfg: &QueryConfig,
     idx: &Index,
-    sel: &Selection,
+    tally: &Tally,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let tally = super::tally::of(idx, sel);
     let clock = Clock::over(tally.users.values().flat_map(|u| [u.first, u.last]));
     let shape = Shape {
         key: "users",
@@ -178,10 +176,9 @@ pub fn write_users(
 pub fn write_objects(
     cfg: &QueryConfig,
     idx: &Index,
-    sel: &Selection,
+    tally: &Tally,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let tally = super::tally::of(idx, sel);
     let clock = Clock::over(
         tally
             .objects

@@ -9,6 +9,7 @@ mod findings;
 mod groups;
 pub mod output;
 mod secrets;
+mod server;
 mod summary;
 mod tally;
 
@@ -125,6 +126,9 @@ pub fn run_query(
         }
         return Ok(());
     }
+    if let Some(counter) = server::counter(cfg, err)? {
+        return server::run(cfg, counter, out, err);
+    }
     let mut opts = LoadOptions::default();
     if let Some(w) = cfg.workers {
         opts.workers = w;
@@ -145,8 +149,12 @@ pub fn run_query(
     let result = match cfg.action {
         Action::Summary => summary::write(cfg, &loaded.index, &sel, out),
         Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),
-        Action::Users => groups::write_users(cfg, &loaded.index, &sel, out),
-        Action::Objects => groups::write_objects(cfg, &loaded.index, &sel, out),
+        Action::Users => {
+            groups::write_users(cfg, &loaded.index, &tally::of(&loaded.index, &sel), out)
+        }
+        Action::Objects => {
+            groups::write_objects(cfg, &loaded.index, &tally::of(&loaded.index, &sel), out)
+        }
         Action::Secrets => secrets::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
         Action::Denied => denied::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
         Action::Exec => exec::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),

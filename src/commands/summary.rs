@@ -24,13 +24,25 @@ pub fn write(
 ) -> io::Result<()> {
     let tally = super::tally::of(idx, sel);
     let mut s = Summary::new(idx, sel, &tally);
-    s.findings = crate::lens::findings::findings(idx, &super::lenses(idx, sel));
+    s.findings = Some(crate::lens::findings::findings(
+        idx,
+        &super::lenses(idx, sel),
+    ));
+    write_summary(cfg, idx, &s, out)
+}
+
+pub fn write_summary(
+    cfg: &QueryConfig,
+    idx: &Index,
+    s: &Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match cfg.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &to_json(idx, &s))?;
             writeln!(out)
         }
-        _ => table(cfg, idx, &s, out),
+        _ => table(cfg, idx, s, out),
     }
 }
 
@@ -44,7 +56,11 @@ pub struct Summary<'a> {
     pub users: Vec<&'a UserGroup>,
     pub humans: u64,
     pub objects: Vec<&'a ObjectGroup>,
-    pub findings: Vec<crate::lens::findings::Finding>,
+    /// None when Loki counted the requests: findings need the events.
+    pub findings: Option<Vec<crate::lens::findings::Finding>>,
+    /// Requests per step, `(step, [(end of step, requests)])`, when Loki
+    /// counted them.
+    pub timeline: Option<(Nanos, Vec<(Nanos, u64)>)>,
 }
 
 impl<'a> Summary<'a> {
@@ -57,18 +73,30 @@ impl<'a> Summary<'a> {
                 last = last.max(ts);
             }
         }
-        let users = t.users_sorted(idx);
-        let humans = users.iter().filter(|u| is_human(idx.s(u.user))).count() as u64;
         Summary {
-            t,
             events: sel.events.len() as u64,
             malformed: idx.malformed() as u64,
             first,
             last,
+            ..Summary::from_tally(idx, t)
+        }
+    }
+
+    /// The tally's part; the events' totals and times left empty.
+    pub fn from_tally(idx: &Index, t: &'a Tally) -> Self {
+        let users = t.users_sorted(idx);
+        let humans = users.iter().filter(|u| is_human(idx.s(u.user))).count() as u64;
+        Summary {
+            t,
+            events: 0,
+            malformed: 0,
+            first: Nanos::MAX,
+            last: Nanos::MIN,
             users,
             humans,
             objects: t.objects_sorted(idx),
-            findings: Vec::new(),
+            findings: None,
+            timeline: None,
         }
     }
 }
@@ -89,7 +117,7 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
                 "namespace": opt(idx.s(o.key.namespace)), "name": opt(idx.s(o.key.name)), "requests": o.requests})
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "events": s.events,
         "requests": s.t.requests,
         "malformed": s.malformed,
@@ -102,11 +130,19 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
         "codes": codes_json(&s.t.codes),
         "no_code": s.t.no_code,
         "verbs": counts_json(idx, &s.t.verbs),
-        "findings": findings_json(&s.findings),
+        "findings": s.findings.as_deref().map_or(serde_json::Value::Null, findings_json),
         "secret_requests": s.t.secrets,
         "denied_requests": s.t.denied,
         "exec_requests": s.t.exec,
-    })
+    });
+    if let Some((step, points)) = &s.timeline {
+        let points: Vec<_> = points
+            .iter()
+            .map(|&(t, n)| json!({"time": json_time(t), "requests": n}))
+            .collect();
+        doc["histogram"] = json!({"step_s": step / 1_000_000_000, "points": points});
+    }
+    doc
 }
 
 /// SPEC `findings`: how many findings each investigation has, plus the
@@ -189,26 +225,51 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
         thousands(t.denied),
         thousands(t.exec)
     )?;
-    let by: Vec<String> = crate::lens::findings::counts(&s.findings)
+    if let Some((step, points)) = &s.timeline {
+        let f = crate::model::time::format_short;
+        let (lo, hi) = (s.first, s.last);
+        writeln!(
+            out,
+            "activity  {} (requests in {} s steps, {} → {})",
+            spark(
+                points,
+                *step,
+                lo,
+                hi,
+                cfg.width.saturating_sub(60).clamp(10, 60)
+            ),
+            step / 1_000_000_000,
+            f(lo),
+            f(hi)
+        )?;
+    }
+    let Some(findings) = &s.findings else {
+        writeln!(
+            out,
+            "findings  not looked for: Loki counted the requests; kaudit secrets, denied and exec read the lines"
+        )?;
+        writeln!(out)?;
+        return top_tables(cfg, idx, s, out);
+    };
+    let by: Vec<String> = crate::lens::findings::counts(findings)
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(l, n)| format!("{n} {}", super::findings::lens_name(*l)))
         .collect();
-    let high = s
-        .findings
+    let high = findings
         .iter()
         .filter(|f| f.severity == crate::lens::findings::Severity::High)
         .count();
     writeln!(
         out,
         "findings  {} ({high} high){}{}",
-        s.findings.len(),
+        findings.len(),
         if by.is_empty() { "" } else { ": " },
         by.join(", ")
     )?;
     writeln!(out)?;
     // The first findings, one line each; `kaudit findings` has them all.
-    for f in s.findings.iter().take(FINDINGS_SHOWN) {
+    for f in findings.iter().take(FINDINGS_SHOWN) {
         let line = format!(
             "{:<6} {}: {}",
             f.severity.as_str().to_uppercase(),
@@ -221,16 +282,20 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
             crate::model::text::truncate(&sanitize(&line), cfg.width)
         )?;
     }
-    if s.findings.len() > FINDINGS_SHOWN {
+    if findings.len() > FINDINGS_SHOWN {
         writeln!(
             out,
             "… {} more: kaudit findings",
-            s.findings.len() - FINDINGS_SHOWN
+            findings.len() - FINDINGS_SHOWN
         )?;
     }
-    if !s.findings.is_empty() {
+    if !findings.is_empty() {
         writeln!(out)?;
     }
+    top_tables(cfg, idx, s, out)
+}
+
+fn top_tables(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     let mut tab = Table::new(vec![
         Col::name("TOP USERS"),
         Col::num("REQUESTS"),
@@ -245,6 +310,9 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
         ]);
     }
     tab.write(out, cfg.width)?;
+    if s.objects.is_empty() {
+        return Ok(());
+    }
     writeln!(out)?;
     let mut tab = Table::new(vec![
         Col::name("TOP OBJECTS"),
@@ -255,10 +323,39 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
         tab.row(vec![
             super::groups::object_label(idx, &o.key),
             thousands(o.requests),
-            o.users.len().to_string(),
+            // No users: Loki counted, and not per user (unknown, not 0).
+            if o.users.len() == 0 {
+                "-".to_string()
+            } else {
+                o.users.len().to_string()
+            },
         ]);
     }
     tab.write(out, cfg.width)
+}
+
+/// Requests over the window in `width` characters, ▁ to █.
+fn spark(points: &[(Nanos, u64)], step: Nanos, lo: Nanos, hi: Nanos, width: usize) -> String {
+    if hi <= lo || points.is_empty() {
+        return String::new();
+    }
+    let mut bins = vec![0u64; width];
+    let span = (hi - lo + step) as i128;
+    for &(t, n) in points {
+        let at = ((t - step / 2 - lo).max(0) as i128 * width as i128 / span) as usize;
+        bins[at.min(width - 1)] += n;
+    }
+    let max = bins.iter().copied().max().unwrap_or(0).max(1);
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    bins.iter()
+        .map(|&n| {
+            if n == 0 {
+                ' '
+            } else {
+                BARS[(n * 7 / max) as usize]
+            }
+        })
+        .collect()
 }
 
 /// `label  a · b · c`, wrapped under the label.

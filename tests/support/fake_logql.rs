@@ -109,7 +109,11 @@ impl LogQuery {
                 }
                 Stage::Json(fields) => {
                     let d = doc.get_or_insert_with(|| {
-                        serde_json::from_str(line).unwrap_or(serde_json::Value::Null)
+                        serde_json::from_str(line).unwrap_or_else(|_| {
+                            // As Loki marks a line its parser cannot read.
+                            parsed.insert("__error__".into(), "JSONParserErr".into());
+                            serde_json::Value::Null
+                        })
                     });
                     for (name, path) in fields {
                         if let Some(v) = walk(d, path) {
@@ -292,6 +296,64 @@ fn str_op(op: &str, v: String) -> Result<StrOp, String> {
         "!=" => StrOp::Ne(v),
         "=~" => StrOp::Re(anchored(&v)?),
         _ => StrOp::NotRe(anchored(&v)?),
+    })
+}
+
+/// `sum [by (labels)] (count_over_time(LOG [range]))`: the metric queries
+/// kaudit sends. `by: None` is a plain `sum`.
+#[derive(Debug)]
+pub struct MetricQuery {
+    pub by: Vec<String>,
+    pub log: LogQuery,
+    /// The range in nanoseconds.
+    pub range: i64,
+}
+
+pub fn parse_metric(q: &str) -> Result<MetricQuery, String> {
+    let mut p = P {
+        t: lex(q)?,
+        i: 0,
+        len: q.len(),
+    };
+    if p.ident().as_deref() != Ok("sum") {
+        return Err("fake loki: only sum(count_over_time(...)) is implemented".into());
+    }
+    let mut by = Vec::new();
+    if p.peek() == Some(&Tok::Ident("by".into())) {
+        p.i += 1;
+        if !p.eat("(") {
+            return Err("parse error: syntax error: expecting (".into());
+        }
+        while !p.eat(")") {
+            by.push(p.ident()?);
+            p.eat(",");
+        }
+    }
+    if !p.eat("(") || p.ident().as_deref() != Ok("count_over_time") || !p.eat("(") {
+        return Err("fake loki: only sum(count_over_time(...)) is implemented".into());
+    }
+    let log = log_query(&mut p)?;
+    if !p.eat("[") {
+        return Err("parse error: syntax error: expecting [".into());
+    }
+    let n = match p.next() {
+        Some(Tok::Num(n)) => n as i64,
+        t => return Err(format!("parse error: bad duration {t:?}")),
+    };
+    let unit = match p.ident()?.as_str() {
+        "ns" => 1,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        u => return Err(format!("fake loki: duration unit {u} not implemented")),
+    };
+    if !(p.eat("]") && p.eat(")") && p.eat(")")) || p.peek().is_some() {
+        return Err("parse error: syntax error: unexpected tokens after the range".into());
+    }
+    Ok(MetricQuery {
+        by,
+        log,
+        range: n * unit,
     })
 }
 

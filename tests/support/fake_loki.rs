@@ -54,6 +54,12 @@ pub struct LokiState {
     /// Time each query_range takes before answering (a real Loki's query
     /// time and the network), for benchmarks.
     pub latency: std::time::Duration,
+    /// `max_query_series`: the most series a metric query may return.
+    pub max_series: usize,
+    /// The query of every metric request (`/query`, metric `/query_range`).
+    pub metric: Vec<String>,
+    /// Bytes of the query answers sent (log lines and counts).
+    pub bytes_sent: usize,
 }
 
 pub struct FakeLoki {
@@ -74,6 +80,9 @@ impl FakeLoki {
             auth_seen: Vec::new(),
             returned: 0,
             latency: std::time::Duration::ZERO,
+            max_series: 500,
+            metric: Vec::new(),
+            bytes_sent: 0,
         }));
         let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
@@ -89,6 +98,8 @@ impl FakeLoki {
                     .route("/loki/api/v1/labels", get(labels))
                     .route("/loki/api/v1/label/{name}/values", get(label_values))
                     .route("/loki/api/v1/query_range", get(query_range))
+                    .route("/loki/api/v1/query", get(query))
+                    .route("/loki/api/v1/index/stats", get(index_stats))
                     .with_state(st);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
@@ -247,6 +258,9 @@ async fn query_range(
     let Some(query) = q.get("query") else {
         return text(400, "parse error : syntax error: unexpected $end");
     };
+    if !query.trim_start().starts_with('{') {
+        return metric_range(&mut st, visible, query, &q);
+    }
     let logql = match super::fake_logql::parse(query) {
         Ok(m) => m,
         Err(e) => return text(400, &e),
@@ -347,6 +361,7 @@ async fn query_range(
         answer["warnings"] = serde_json::json!([w]);
     }
     let body = answer.to_string();
+    st.bytes_sent += body.len();
     if let Some(Fault::CutBody) = fault {
         let half = body.len() / 2;
         return (
@@ -360,6 +375,207 @@ async fn query_range(
         body,
     )
         .into_response()
+}
+
+/// Seconds as Loki writes a sample's time: a JSON number, whole when it is.
+fn seconds(ns: i64) -> serde_json::Value {
+    if ns % 1_000_000_000 == 0 {
+        serde_json::json!(ns / 1_000_000_000)
+    } else {
+        serde_json::json!(ns as f64 / 1e9)
+    }
+}
+
+/// A metric query evaluated at the times `at` (sorted): per group of the
+/// `by` labels, the entries in `(t - range, t]` for each `t`. Loki's errors:
+/// a line with `__error__` that reaches the sum, more series than allowed.
+fn evaluate(
+    st: &LokiState,
+    visible: bool,
+    m: &super::fake_logql::MetricQuery,
+    at: &[i64],
+) -> Result<BTreeMap<Labels, Vec<(i64, u64)>>, String> {
+    let mut groups: BTreeMap<Labels, BTreeMap<i64, u64>> = BTreeMap::new();
+    let (Some(&lo), Some(&hi)) = (at.first(), at.last()) else {
+        return Ok(BTreeMap::new());
+    };
+    let from = st.entries.partition_point(|e| e.ts <= lo - m.range);
+    let to = st.entries.partition_point(|e| e.ts <= hi);
+    for e in &st.entries[from..to] {
+        if !visible || !m.log.selects(&e.labels) {
+            continue;
+        }
+        let Some(parsed) = m.log.run(&e.labels, &e.meta, &e.line) else {
+            continue;
+        };
+        let mut all = e.labels.clone();
+        all.extend(e.meta.clone());
+        all.extend(parsed);
+        if let Some(err) = all.get("__error__").filter(|v| !v.is_empty()) {
+            return Err(format!(
+                "pipeline error: '{err}' for series: '{all:?}'.\nUse a label filter to intentionally skip this error. (e.g | __error__!=\"{err}\").\nTo skip all potential errors you can match empty errors.(e.g __error__=\"\")\nThe label filter can also be specified after unwrap. (e.g | unwrap latency | __error__=\"\" )\n"
+            ));
+        }
+        let key: Labels =
+            m.by.iter()
+                .filter_map(|n| {
+                    all.get(n)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (n.clone(), v.clone()))
+                })
+                .collect();
+        let first = at.partition_point(|&t| t < e.ts);
+        let last = at.partition_point(|&t| t < e.ts + m.range);
+        let g = groups.entry(key).or_default();
+        for &t in &at[first..last] {
+            *g.entry(t).or_default() += 1;
+        }
+    }
+    if groups.len() > st.max_series {
+        return Err(format!(
+            "maximum number of series ({}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()",
+            st.max_series
+        ));
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(k, v)| (k, v.into_iter().filter(|p| p.1 > 0).collect::<Vec<_>>()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect())
+}
+
+fn metric_answer(
+    st: &mut LokiState,
+    result_type: &str,
+    result: Vec<serde_json::Value>,
+) -> Response {
+    let body = serde_json::json!({"status": "success", "data": {"resultType": result_type, "result": result,
+        "stats": {"summary": {"bytesProcessedPerSecond": 0, "totalEntriesReturned": 0}}}})
+    .to_string();
+    st.bytes_sent += body.len();
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// A metric `query_range`: a matrix, a point at each whole multiple of the
+/// step, steps without entries left out (captures 40, 42).
+fn metric_range(
+    st: &mut LokiState,
+    visible: bool,
+    query: &str,
+    q: &BTreeMap<String, String>,
+) -> Response {
+    st.metric.push(query.to_string());
+    let m = match super::fake_logql::parse_metric(query) {
+        Ok(m) => m,
+        Err(e) => return text(400, &e),
+    };
+    let (start, end) = span(q);
+    const SEC: i64 = 1_000_000_000;
+    let step = match q.get("step").map(|s| s.parse::<f64>()) {
+        Some(Ok(s)) => (s * 1e9) as i64,
+        Some(Err(_)) => return text(400, "invalid step"),
+        None => ((end - start) / 250 / SEC).max(1) * SEC,
+    };
+    let at: Vec<i64> = ((start + step - 1) / step..=end / step)
+        .map(|k| k * step)
+        .collect();
+    match evaluate(st, visible, &m, &at) {
+        Err(e) => text(400, &e),
+        Ok(groups) => metric_answer(
+            st,
+            "matrix",
+            groups
+                .into_iter()
+                .map(|(k, v)| {
+                    let values: Vec<_> = v
+                        .into_iter()
+                        .map(|(t, n)| serde_json::json!([seconds(t), n.to_string()]))
+                        .collect();
+                    serde_json::json!({"metric": k, "values": values})
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// `/query`: an instant metric query (a vector); a log query is refused
+/// (capture 23).
+async fn query(State(st): St, h: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let Some(query) = q.get("query") else {
+        return text(400, "parse error : syntax error: unexpected $end");
+    };
+    if query.trim_start().starts_with('{') {
+        return text(
+            400,
+            "log queries are not supported as an instant query type, please change your query to a range query type",
+        );
+    }
+    st.metric.push(query.clone());
+    let m = match super::fake_logql::parse_metric(query) {
+        Ok(m) => m,
+        Err(e) => return text(400, &e),
+    };
+    let Some(Ok(time)) = q.get("time").map(|t| t.parse::<i64>()) else {
+        return text(400, "fake loki: give time in nanoseconds");
+    };
+    match evaluate(&st, visible, &m, &[time]) {
+        Err(e) => text(400, &e),
+        Ok(groups) => metric_answer(
+            &mut st,
+            "vector",
+            groups
+                .into_iter()
+                .map(|(k, v)| {
+                    serde_json::json!({"metric": k, "value": [seconds(time), v[0].1.to_string()]})
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// `/index/stats`: what the selected streams hold in the window, as the
+/// index estimates it (here: exactly).
+async fn index_stats(
+    State(st): St,
+    h: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let sel = match q.get("query").map(|s| super::fake_logql::parse(s)) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => return text(400, &e),
+        None => return text(400, "parse error : syntax error: unexpected $end"),
+    };
+    let (start, end) = span(&q);
+    let mut streams = BTreeSet::new();
+    let (mut entries, mut bytes) = (0u64, 0u64);
+    for e in st
+        .entries
+        .iter()
+        .filter(|e| visible && e.ts >= start && e.ts < end)
+    {
+        if sel.selects(&e.labels) {
+            streams.insert(e.labels.clone());
+            entries += 1;
+            bytes += e.line.len() as u64;
+        }
+    }
+    json(
+        serde_json::json!({"streams": streams.len(), "chunks": streams.len(), "entries": entries, "bytes": bytes}),
+    )
 }
 
 /// Audit lines as Promtail ships them: labels job, cluster, verb, resource;

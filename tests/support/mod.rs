@@ -1,2 +1,3 @@
 pub mod fake_logql;
 pub mod fake_loki;
+pub mod loki_data;

@@ -340,6 +340,11 @@ fn quote(s: &str) -> String {
 
 /// Insert label matchers into the selector's braces (after a pipeline the
 /// selector may already have, the braces still come first).
+/// The selector narrowed to streams whose label `name` is `value`.
+pub fn with_label(selector: &str, name: &str, value: &str) -> String {
+    with_matchers(selector, &[format!("{name}={}", quote(value))])
+}
+
 fn with_matchers(selector: &str, matchers: &[String]) -> String {
     if matchers.is_empty() {
         return selector.to_string();

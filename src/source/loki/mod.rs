@@ -11,6 +11,7 @@
 //!  LineReader (std::io::Read) ─► the pipeline: spool, chunks, parsers, like standard input
 //! ```
 
+pub mod counts;
 mod fetch;
 mod http;
 pub mod logql;
@@ -103,6 +104,8 @@ pub struct Prepared {
     /// The selector with the filter pushed down.
     pub pushdown: logql::Pushdown,
     pub notes: Vec<String>,
+    /// The clusters behind the selector, when there are several.
+    pub clusters: Vec<String>,
 }
 
 /// Entries looked at to learn the structured metadata keys.
@@ -128,8 +131,9 @@ pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
                 s
             }
         };
-        if let Some(n) = clusters(&http, spec, &labels, &selector).await? {
-            notes.push(n);
+        let clusters = clusters(&http, spec, &labels, &selector).await?;
+        if let Some((_, n)) = &clusters {
+            notes.push(n.clone());
         }
         // A few entries: Loki checks the selector and the tenant now rather
         // than in the middle of the load, and shows which structured
@@ -155,6 +159,7 @@ pub fn prepare(spec: &LokiSpec) -> Result<Prepared, LokiError> {
             selector,
             pushdown,
             notes,
+            clusters: clusters.map(|c| c.0).unwrap_or_default(),
         })
     })
 }
@@ -166,7 +171,7 @@ async fn clusters(
     spec: &LokiSpec,
     labels: &[String],
     selector: &str,
-) -> Result<Option<String>, LokiError> {
+) -> Result<Option<(Vec<String>, String)>, LokiError> {
     if !labels.iter().any(|l| l == "cluster") || selector.contains("cluster") {
         return Ok(None);
     }
@@ -181,16 +186,13 @@ async fn clusters(
     if values.len() < 2 {
         return Ok(None);
     }
-    let example = format!(
-        "{}, cluster=\"{}\"}}",
-        streams.trim_end_matches('}'),
-        values[0]
-    );
-    Ok(Some(format!(
-        "loki: these streams come from {} clusters ({}), all read together; pick one with --selector '{example}'",
+    let example = logql::with_label(streams, "cluster", &values[0]);
+    let note = format!(
+        "loki: these streams come from {} clusters ({}), all read together; pick one with --selector '{example}' (in the TUI: :cluster)",
         values.len(),
         values.join(", ")
-    )))
+    );
+    Ok(Some((values, note)))
 }
 
 fn major(version: &str) -> u32 {

@@ -141,6 +141,71 @@ pub fn page(body: &[u8]) -> Result<Page, String> {
     })
 }
 
+/// One series of a metric answer: its labels and its samples, each a time in
+/// seconds (a JSON number) and a value (a string), as captures 40 and 41 show.
+/// An instant vector has one sample per series.
+pub struct Series {
+    pub labels: BTreeMap<String, String>,
+    pub samples: Vec<(f64, f64)>,
+}
+
+#[derive(Deserialize)]
+struct MetricData {
+    #[serde(rename = "resultType", default)]
+    result_type: String,
+    #[serde(default)]
+    result: Vec<MetricSeries>,
+}
+
+#[derive(Deserialize)]
+struct MetricSeries {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    value: Option<(f64, String)>,
+    #[serde(default)]
+    values: Vec<(f64, String)>,
+}
+
+/// A `/query` (vector) or metric `/query_range` (matrix) answer.
+pub fn series(body: &[u8]) -> Result<Vec<Series>, String> {
+    let a: Answer<MetricData> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Loki answer ({e})"))?;
+    if a.status != "success" {
+        return Err(format!("status {:?}", a.status));
+    }
+    if let Some(w) = a.warnings.first() {
+        return Err(format!("Loki warned: {w}"));
+    }
+    let Some(d) = a.data else {
+        return Ok(Vec::new());
+    };
+    if !matches!(d.result_type.as_str(), "vector" | "matrix") && !d.result.is_empty() {
+        return Err(format!(
+            "a {} answer where counts were expected",
+            d.result_type
+        ));
+    }
+    d.result
+        .into_iter()
+        .map(|s| {
+            let samples = s
+                .value
+                .into_iter()
+                .chain(s.values)
+                .map(|(t, v)| {
+                    v.parse::<f64>()
+                        .map(|v| (t, v))
+                        .map_err(|_| format!("the sample value {v:?} is not a number"))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(Series {
+                labels: s.metric,
+                samples,
+            })
+        })
+        .collect()
+}
+
 /// `/labels` and `/label/NAME/values`: a list of strings, or nothing.
 pub fn strings(body: &[u8]) -> Result<Vec<String>, String> {
     let a: Answer<Vec<String>> =
@@ -239,5 +304,22 @@ mod tests {
     fn a_metric_answer_is_not_mistaken_for_lines() {
         assert!(entries(&fixture("40-metric-query_range-matrix.body.json")).is_err());
         assert!(entries(b"{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":[[\"12\",\"x\"]]}").is_err());
+    }
+
+    #[test]
+    fn metric_answers_as_captured() {
+        let m = series(include_bytes!(
+            "../../../tests/fixtures/loki/40-metric-query_range-matrix.body.json"
+        ))
+        .unwrap();
+        let create = m.iter().find(|s| s.labels["verb"] == "create").unwrap();
+        assert_eq!(create.samples[0], (1795331100.0, 18.0));
+        let v = series(include_bytes!(
+            "../../../tests/fixtures/loki/41-metric-query-instant-vector.body.json"
+        ))
+        .unwrap();
+        let create = v.iter().find(|s| s.labels["verb"] == "create").unwrap();
+        assert_eq!(create.samples, vec![(1795344000.0, 30.0)]);
+        assert!(series(br#"{"status":"success"}"#).unwrap().is_empty());
     }
 }
