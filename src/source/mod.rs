@@ -83,6 +83,9 @@ pub enum SourceError {
 pub struct Opened {
     pub inputs: Vec<Input>,
     pub notes: Vec<String>,
+    /// A Loki selector whose streams come from several clusters, and those
+    /// clusters: the TUI offers to pick one.
+    pub clusters: Option<(String, Vec<String>)>,
 }
 
 /// Open every named source. A directory contributes each of its audit files
@@ -90,6 +93,7 @@ pub struct Opened {
 pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
     let mut out = Vec::new();
     let mut notes = Vec::new();
+    let mut clusters = None;
     let mut seen = std::collections::HashSet::new();
     for spec in specs {
         match spec {
@@ -107,6 +111,9 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
             SourceSpec::Loki(spec) => {
                 let prepared = loki::prepare(spec)?;
                 notes.extend(prepared.notes.iter().cloned());
+                if !prepared.clusters.is_empty() {
+                    clusters = Some((prepared.selector.clone(), prepared.clusters.clone()));
+                }
                 if prepared.pushdown.query != prepared.selector {
                     notes.push(format!(
                         "loki: sent {} (the filter is checked again here)",
@@ -150,7 +157,11 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
             SourceSpec::Path(p) => open_file(p, &mut seen, &mut out)?,
         }
     }
-    Ok(Opened { inputs: out, notes })
+    Ok(Opened {
+        inputs: out,
+        notes,
+        clusters,
+    })
 }
 
 fn open_file(

@@ -113,6 +113,10 @@ pub enum Overlay {
     },
     /// Show secret values?
     ConfirmReveal,
+    /// Which cluster to load: 0 is all of them, then `AppState::clusters`.
+    Clusters {
+        sel: usize,
+    },
 }
 
 /// One screen of the navigation stack.
@@ -168,6 +172,12 @@ pub struct AppState {
     pub stack: Vec<Screen>,
     pub input: Option<Input>,
     pub overlay: Overlay,
+    /// The clusters behind the Loki selector (when several), the one
+    /// loaded (`None`: all), and one the operator just chose, for the
+    /// runtime to load (`Some(None)`: all again).
+    pub clusters: Vec<String>,
+    pub cluster: Option<String>,
+    pub reload: Option<Option<String>>,
     pub marks: BTreeSet<EventId>,
     /// Secret values shown (confirmed by the operator).
     pub reveal: bool,
@@ -223,6 +233,9 @@ impl AppState {
             stack: vec![Screen::new(Page::Overview)],
             input: None,
             overlay: Overlay::None,
+            clusters: Vec::new(),
+            cluster: None,
+            reload: None,
             marks: BTreeSet::new(),
             reveal: s.reveal,
             message: None,
@@ -252,6 +265,7 @@ impl AppState {
                 Overlay::None => Mode::Normal,
                 Overlay::Help { .. } => Mode::Help,
                 Overlay::ConfirmReveal => Mode::Confirm,
+                Overlay::Clusters { .. } => Mode::Pick,
             }
         }
     }
@@ -632,7 +646,31 @@ fn key(st: &mut AppState, k: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Mode::Pick => {
+            pick(st, cmd);
+            Vec::new()
+        }
         _ => normal(st, cmd),
+    }
+}
+
+/// Keys in the cluster picker: a choice asks the runtime to load again.
+fn pick(st: &mut AppState, cmd: Cmd) {
+    let Overlay::Clusters { sel } = &mut st.overlay else {
+        return;
+    };
+    match cmd {
+        Cmd::Down => *sel = (*sel + 1).min(st.clusters.len()),
+        Cmd::Up => *sel = sel.saturating_sub(1),
+        Cmd::Open => {
+            let choice = sel.checked_sub(1).and_then(|i| st.clusters.get(i)).cloned();
+            if choice != st.cluster {
+                st.reload = Some(choice);
+            }
+            st.overlay = Overlay::None;
+        }
+        Cmd::Quit => st.quit = true,
+        _ => st.overlay = Overlay::None,
     }
 }
 

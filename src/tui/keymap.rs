@@ -129,6 +129,8 @@ pub enum Mode {
     Help,
     /// Answering a question (show secret values?).
     Confirm,
+    /// Choosing from a list (which cluster?).
+    Pick,
 }
 
 impl Mode {
@@ -138,6 +140,7 @@ impl Mode {
             Mode::Input => "filter and command line",
             Mode::Help => "help",
             Mode::Confirm => "confirming",
+            Mode::Pick => "choosing",
         }
     }
 }
@@ -184,6 +187,13 @@ pub const DEFAULTS: &[(Mode, &str, Cmd)] = &[
     (Mode::Confirm, "y", Cmd::Yes),
     (Mode::Confirm, "n", Cmd::No),
     (Mode::Confirm, "esc", Cmd::No),
+    (Mode::Pick, "j", Cmd::Down),
+    (Mode::Pick, "down", Cmd::Down),
+    (Mode::Pick, "k", Cmd::Up),
+    (Mode::Pick, "up", Cmd::Up),
+    (Mode::Pick, "enter", Cmd::Open),
+    (Mode::Pick, "esc", Cmd::Back),
+    (Mode::Pick, "q", Cmd::Quit),
 ];
 
 /// A key as written in the table and the config file: `j`, `G`, `?`,

@@ -43,7 +43,8 @@ pub struct TuiConfig {
 
 enum Msg {
     Term(Event),
-    Source(SourceMsg),
+    /// From the load of this generation (a cluster chosen starts another).
+    Source(u64, SourceMsg),
     Signal(i32),
     InputGone(String),
 }
@@ -57,14 +58,15 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
     }
     opts.keep_raw = true;
     let notes = opened.notes;
+    let clusters = opened.clusters;
     let loading = source::start(opened.inputs, opts)?;
-    let recycler = loading.recycler();
+    let mut recycler = loading.recycler();
     let (tx, rx) = sync_channel::<Msg>(16);
-    forward_source(loading.rx, tx.clone());
+    forward_source(loading.rx, tx.clone(), 0);
     watch_signals(tx.clone())?;
 
     let guard = TerminalGuard::enter()?;
-    read_keys(tx);
+    read_keys(tx.clone());
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
     let label = cfg.label.unwrap_or_else(|| {
@@ -83,22 +85,34 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
             names.join(", ")
         }
     });
-    let mut st = AppState::new(Setup {
-        label,
-        names: loading.names.clone(),
-        raw: loading.raw.clone(),
-        terms: cfg.terms,
-        filter_text: cfg.filter_text,
-        window: cfg.window,
-        keymap: cfg.keymap,
-        theme: cfg.theme.name.clone(),
-        size: (size.width, size.height),
-        now: now(),
-        reveal: cfg.reveal,
-    });
+    let setup =
+        |names: Vec<String>, raw: std::sync::Arc<source::RawStore>, size: (u16, u16)| Setup {
+            label: label.clone(),
+            names,
+            raw,
+            terms: cfg.terms.clone(),
+            filter_text: cfg.filter_text.clone(),
+            window: cfg.window,
+            keymap: cfg.keymap.clone(),
+            theme: cfg.theme.name.clone(),
+            size,
+            now: now(),
+            reveal: cfg.reveal,
+        };
+    let mut st = AppState::new(setup(
+        loading.names.clone(),
+        loading.raw.clone(),
+        (size.width, size.height),
+    ));
     st.errors.extend(notes);
-    let mut theme = cfg.theme;
-    let raw = loading.raw.clone();
+    // Several clusters behind the selector: all are loading; offer one.
+    let base = clusters.map(|(selector, values)| {
+        st.clusters = values;
+        st.overlay = app::Overlay::Clusters { sel: 0 };
+        selector
+    });
+    let mut theme = cfg.theme.clone();
+    let mut raw = loading.raw.clone();
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
     let mut last_tick = Instant::now();
@@ -146,6 +160,40 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                 None
             };
         }
+        if let (Some(choice), Some(base)) = (st.reload.take(), &base) {
+            // Another cluster: load the window again, from its streams only.
+            let selector = match &choice {
+                Some(c) => source::loki::logql::with_label(base, "cluster", c),
+                None => base.clone(),
+            };
+            let sources = with_selector(&cfg.sources, &selector);
+            match source::open(&sources).and_then(|o| {
+                let opts = LoadOptions {
+                    keep_raw: true,
+                    workers: cfg.workers.unwrap_or(LoadOptions::default().workers),
+                    ..LoadOptions::default()
+                };
+                source::start(o.inputs, opts).map(|l| (l, o.notes))
+            }) {
+                Ok((loading, notes)) => {
+                    let generation = st.generation + 1;
+                    let mut fresh =
+                        AppState::new(setup(loading.names.clone(), loading.raw.clone(), st.size));
+                    fresh.generation = generation;
+                    fresh.clusters = std::mem::take(&mut st.clusters);
+                    fresh.cluster = choice;
+                    fresh.errors.extend(notes);
+                    st = fresh;
+                    raw = loading.raw.clone();
+                    recycler = loading.recycler();
+                    forward_source(loading.rx, tx.clone(), generation);
+                }
+                Err(e) => {
+                    st.message = Some((e.to_string(), super::theme::Role::Error));
+                }
+            }
+            dirty = true;
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             perform(
@@ -171,6 +219,21 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
         Some(why) => Err(RunError::Other(why)),
         None => Ok(()),
     }
+}
+
+/// The sources with the Loki stream selector replaced.
+fn with_selector(sources: &[SourceSpec], selector: &str) -> Vec<SourceSpec> {
+    sources
+        .iter()
+        .map(|s| match s {
+            SourceSpec::Loki(spec) => {
+                let mut spec = spec.clone();
+                spec.selector = Some(selector.to_string());
+                SourceSpec::Loki(spec)
+            }
+            other => other.clone(),
+        })
+        .collect()
 }
 
 /// A session over sources loaded to the end, without a terminal: for tests
@@ -238,7 +301,7 @@ fn action_of(m: Msg) -> Result<Option<Action>, String> {
         Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
         Msg::Term(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
         Msg::Term(_) => None,
-        Msg::Source(msg) => Some(Action::Source { generation: 0, msg }),
+        Msg::Source(generation, msg) => Some(Action::Source { generation, msg }),
         Msg::Signal(s) => return Err(format!("stopped by signal {s}")),
         Msg::InputGone(e) => return Err(format!("the terminal went away ({e})")),
     })
@@ -289,10 +352,10 @@ fn perform(
     }
 }
 
-fn forward_source(rx: std::sync::mpsc::Receiver<SourceMsg>, tx: SyncSender<Msg>) {
+fn forward_source(rx: std::sync::mpsc::Receiver<SourceMsg>, tx: SyncSender<Msg>, generation: u64) {
     std::thread::spawn(move || {
         for m in rx {
-            if tx.send(Msg::Source(m)).is_err() {
+            if tx.send(Msg::Source(generation, m)).is_err() {
                 return;
             }
         }

@@ -28,6 +28,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("to", "TIME", "before TIME (same forms)"),
     ("clear", "", "clear the filter and the time window"),
     (
+        "cluster",
+        "",
+        "choose the cluster to load (Loki, several clusters)",
+    ),
+    (
         "theme",
         "NAME",
         "default, light, high-contrast, mono, or yours",
@@ -128,6 +133,17 @@ pub(super) fn command(st: &mut AppState, line: &str) -> Result<Vec<Effect>, Stri
             st.filter.text.clear();
             st.filter.terms.clear();
             st.set_window(Window::default());
+        }
+        "cluster" => {
+            if st.clusters.is_empty() {
+                return Err("these events come from one cluster (or not from Loki)".into());
+            }
+            let sel = st
+                .cluster
+                .as_ref()
+                .and_then(|c| st.clusters.iter().position(|x| x == c))
+                .map_or(0, |i| i + 1);
+            st.overlay = Overlay::Clusters { sel };
         }
         "theme" => {
             if arg.is_empty() {

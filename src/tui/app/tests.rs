@@ -511,3 +511,44 @@ fn list_pages_follow_the_filter() {
     keys(&mut st, &["ctrl-l"]);
     assert_eq!(st.screen().body.len(), before);
 }
+
+#[test]
+fn a_cluster_is_chosen_from_the_picker_and_asked_for() {
+    let (_f, mut st) = demo((80, 24));
+    // Without clusters there is nothing to choose.
+    keys(&mut st, &[":"]);
+    typ(&mut st, "cluster");
+    keys(&mut st, &["enter"]);
+    let error = st.input.as_ref().and_then(|i| i.error.clone());
+    assert!(error.is_some_and(|e| e.2.contains("one cluster")));
+    keys(&mut st, &["esc"]);
+    st.clusters = vec!["prod-eu-1".into(), "staging-us-2".into()];
+    keys(&mut st, &[":"]);
+    typ(&mut st, "cluster");
+    keys(&mut st, &["enter"]);
+    assert_eq!(st.mode(), Mode::Pick);
+    // Down past the end stays on the last; enter asks for it.
+    keys(&mut st, &["j", "j", "j", "enter"]);
+    assert_eq!(st.reload, Some(Some("staging-us-2".into())));
+    assert_eq!(st.mode(), Mode::Normal);
+    // Loaded: the picker starts on it, and choosing it again asks nothing.
+    st.reload = None;
+    st.cluster = Some("staging-us-2".into());
+    keys(&mut st, &[":"]);
+    typ(&mut st, "cluster");
+    keys(&mut st, &["enter"]);
+    assert_eq!(st.overlay, Overlay::Clusters { sel: 2 });
+    keys(&mut st, &["enter"]);
+    assert_eq!(st.reload, None);
+    // All of them again: the first row.
+    keys(&mut st, &[":"]);
+    typ(&mut st, "cluster");
+    keys(&mut st, &["enter", "k", "k", "enter"]);
+    assert_eq!(st.reload, Some(None));
+    // esc keeps what is loaded.
+    st.reload = None;
+    keys(&mut st, &[":"]);
+    typ(&mut st, "cluster");
+    keys(&mut st, &["enter", "k", "esc"]);
+    assert_eq!((st.reload.clone(), st.mode()), (None, Mode::Normal));
+}

@@ -4,7 +4,7 @@
 use super::super::app::{AppState, COMMANDS};
 use super::super::keymap::Mode;
 use super::super::theme::{Role, Theme};
-use crate::model::text::truncate;
+use crate::model::text::{sanitize, truncate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -22,6 +22,7 @@ pub fn help(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect, scroll: usi
         (Mode::Normal, "Keys"),
         (Mode::Input, "On the filter and command lines"),
         (Mode::Confirm, "When asked"),
+        (Mode::Pick, "When choosing (:cluster)"),
     ] {
         section(&mut lines, title);
         for (keys, what) in st.keymap.help(mode) {
@@ -103,4 +104,53 @@ pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
         Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
         r,
     );
+}
+
+/// The cluster picker: all of them, or one (a new load of the window).
+pub fn clusters(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect, sel: usize) {
+    let w = area.width.min(64);
+    // Borders, the question, "all", each cluster, a blank line, the keys.
+    let h = area.height.min(st.clusters.len() as u16 + 6);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Border))
+        .title(" Which cluster? ")
+        .title_style(theme.style(Role::Header));
+    let loaded = |c: Option<&String>| c == st.cluster.as_ref();
+    let mut rows = vec![(format!("all {} clusters", st.clusters.len()), loaded(None))];
+    rows.extend(
+        st.clusters
+            .iter()
+            .map(|c| (sanitize(c).into_owned(), loaded(Some(c)))),
+    );
+    let inner = h.saturating_sub(5) as usize;
+    let top = sel.saturating_sub(inner.saturating_sub(1));
+    let mut text: Vec<Line> = vec![Line::styled(
+        "The streams come from several clusters:",
+        theme.style(Role::Muted),
+    )];
+    for (i, (name, now)) in rows.iter().enumerate().skip(top).take(inner) {
+        let mark = if *now { "  (loaded)" } else { "" };
+        let full = format!("{} {name}{mark}", if i == sel { "›" } else { " " });
+        let line = truncate(&full, w as usize - 2).into_owned();
+        let role = if i == sel {
+            Role::Selection
+        } else {
+            Role::Text
+        };
+        text.push(Line::styled(line, theme.style(role)));
+    }
+    text.push(Line::styled("", theme.style(Role::Text)));
+    text.push(Line::styled(
+        "enter load it    esc keep what is loaded",
+        theme.style(Role::Accent),
+    ));
+    f.render_widget(Paragraph::new(text).block(block), r);
 }

@@ -40,6 +40,7 @@ pub fn render(st: &AppState, theme: &Theme, f: &mut Frame) {
     match st.overlay {
         Overlay::Help { scroll } => help::help(st, theme, f, a.body, scroll),
         Overlay::ConfirmReveal => help::confirm(theme, f, a.body),
+        Overlay::Clusters { sel } => help::clusters(st, theme, f, a.body, sel),
         Overlay::None => {}
     }
 }

@@ -217,6 +217,11 @@ pub fn bottom(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut cmds: Vec<(Cmd, &'static str)> = match mode {
         Mode::Help => vec![(Cmd::Down, "scroll"), (Cmd::Back, "close")],
         Mode::Confirm => vec![(Cmd::Yes, "show values"), (Cmd::No, "keep redacted")],
+        Mode::Pick => vec![
+            (Cmd::Down, "down"),
+            (Cmd::Open, "load it"),
+            (Cmd::Back, "keep"),
+        ],
         _ => vec![(Cmd::Down, "down"), (Cmd::Up, "up"), (Cmd::Open, "open")],
     };
     if mode == Mode::Normal {
