@@ -118,8 +118,8 @@ fn loki_counts_what_downloading_counts() {
         );
         let want = from_file(&d, "users", filter);
         let (g, w) = (
-            got["users"].as_array().unwrap(),
-            want["users"].as_array().unwrap(),
+            got["users"].as_array().expect("a list"),
+            want["users"].as_array().expect("a list"),
         );
         assert!(!w.is_empty(), "{filter}");
         assert_eq!(g.len(), w.len(), "{filter}");
@@ -140,8 +140,8 @@ fn loki_counts_what_downloading_counts() {
     ));
     let want = from_file(&d, "objects", "");
     let (g, w) = (
-        got["objects"].as_array().unwrap(),
-        want["objects"].as_array().unwrap(),
+        got["objects"].as_array().expect("a list"),
+        want["objects"].as_array().expect("a list"),
     );
     assert_eq!(g.len(), w.len());
     for (g, w) in g.iter().zip(w) {
@@ -174,8 +174,11 @@ fn loki_counts_what_downloading_counts() {
     assert_eq!(got["malformed"], 0);
     assert_eq!(got["findings"], Value::Null, "findings need the lines");
     let points = got["histogram"]["points"].as_array().expect("histogram");
-    let sum: u64 = points.iter().map(|p| p["requests"].as_u64().unwrap()).sum();
-    assert_eq!(sum, want["requests"].as_u64().unwrap());
+    let sum: u64 = points
+        .iter()
+        .map(|p| p["requests"].as_u64().expect("a number"))
+        .sum();
+    assert_eq!(sum, want["requests"].as_u64().expect("a number"));
     assert_eq!(got["histogram"]["step_s"].as_i64(), Some(STEP / SEC));
 }
 
@@ -243,7 +246,7 @@ fn a_large_window_is_counted_by_loki_unasked() {
     let names = |v: &Value| -> Vec<(Value, Value)> {
         v["users"]
             .as_array()
-            .unwrap()
+            .expect("a list")
             .iter()
             .map(|u| (u["user"].clone(), u["requests"].clone()))
             .collect()
@@ -257,7 +260,7 @@ fn loki_series_limit_is_explained_or_leaves_a_breakdown_out() {
     let loki = FakeLoki::start(d.entries.clone());
     let objects = from_file(&d, "objects", "")["objects"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .len();
     // Room for the objects, not for their users: the users are left out, said.
     loki.with(|s| s.max_series = objects);
@@ -267,7 +270,7 @@ fn loki_series_limit_is_explained_or_leaves_a_breakdown_out() {
         &["objects", "--format", "json", "--server-side"],
     );
     let got = json_of(&o);
-    assert_eq!(got["objects"].as_array().unwrap().len(), objects);
+    assert_eq!(got["objects"].as_array().expect("a list").len(), objects);
     assert!(
         stderr(&o).contains("the users per object are left out"),
         "{}",

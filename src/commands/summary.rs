@@ -39,7 +39,7 @@ pub fn write_summary(
 ) -> io::Result<()> {
     match cfg.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(idx, &s))?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(idx, s))?;
             writeln!(out)
         }
         _ => table(cfg, idx, s, out),
@@ -324,7 +324,7 @@ fn top_tables(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) 
             super::groups::object_label(idx, &o.key),
             thousands(o.requests),
             // No users: Loki counted, and not per user (unknown, not 0).
-            if o.users.len() == 0 {
+            if o.users.is_empty() {
                 "-".to_string()
             } else {
                 o.users.len().to_string()

@@ -304,7 +304,13 @@ impl Keymap {
         for (m, _, c) in &self.bindings {
             if *m == mode && !seen.contains(c) {
                 seen.push(*c);
-                out.push((self.keys_of(mode, *c).join(" "), c.describe()));
+                // In the picker, open and back mean choose and keep.
+                let what = match (mode, c) {
+                    (Mode::Pick, Cmd::Open) => "load the cluster chosen",
+                    (Mode::Pick, Cmd::Back) => "keep what is loaded",
+                    _ => c.describe(),
+                };
+                out.push((self.keys_of(mode, *c).join(" "), what));
             }
         }
         out

@@ -57,11 +57,14 @@ impl Dim {
 /// asked; a missing value is "").
 pub type Counts = Vec<(Vec<String>, u64)>;
 
-/// Requests per combination and per step: `(end of step, requests)`, the
-/// step covering the `step` nanoseconds before its end.
+/// Requests per step: `(end of step, requests)`, the step covering the
+/// `step` nanoseconds before its end.
+pub type Steps = Vec<(Nanos, u64)>;
+
+/// Requests per combination and per step.
 pub struct Timeline {
     pub step: Nanos,
-    pub rows: Vec<(Vec<String>, Vec<(Nanos, u64)>)>,
+    pub rows: Vec<(Vec<String>, Steps)>,
 }
 
 /// Counts the requests of one window, on Loki.
