@@ -59,7 +59,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
     opts.keep_raw = true;
     let notes = opened.notes;
     let clusters = opened.clusters;
-    let loading = source::start(opened.inputs, opts)?;
+    let loading = source::start(opened.inputs, opts.clone())?;
     let mut recycler = loading.recycler();
     let (tx, rx) = sync_channel::<Msg>(16);
     forward_source(loading.rx, tx.clone(), 0);
@@ -167,14 +167,9 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                 None => base.clone(),
             };
             let sources = with_selector(&cfg.sources, &selector);
-            match source::open(&sources).and_then(|o| {
-                let opts = LoadOptions {
-                    keep_raw: true,
-                    workers: cfg.workers.unwrap_or(LoadOptions::default().workers),
-                    ..LoadOptions::default()
-                };
-                source::start(o.inputs, opts).map(|l| (l, o.notes))
-            }) {
+            match source::open(&sources)
+                .and_then(|o| source::start(o.inputs, opts.clone()).map(|l| (l, o.notes)))
+            {
                 Ok((loading, notes)) => {
                     let generation = st.generation + 1;
                     let mut fresh =
