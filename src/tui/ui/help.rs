@@ -70,9 +70,18 @@ pub fn help(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect, scroll: usi
     f.render_widget(Paragraph::new(shown), area);
 }
 
-pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
+/// A box of `height` rows (at most 64 columns) in the middle of `area`,
+/// cleared, with a titled border.
+fn dialog(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    height: u16,
+    title: &'static str,
+    role: Role,
+) -> (Rect, Block<'static>) {
     let w = area.width.min(64);
-    let h = area.height.min(7);
+    let h = area.height.min(height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -83,8 +92,13 @@ pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
-        .title(" Show secret values? ")
-        .title_style(theme.style(Role::Secret));
+        .title(title)
+        .title_style(theme.style(role));
+    (r, block)
+}
+
+pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
+    let (r, block) = dialog(theme, f, area, 7, " Show secret values? ", Role::Secret);
     let text = vec![
         Line::styled(
             "Secret data, tokens and applied configurations will be shown",
@@ -108,21 +122,17 @@ pub fn confirm(theme: &Theme, f: &mut Frame, area: Rect) {
 
 /// The cluster picker: all of them, or one (a new load of the window).
 pub fn clusters(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect, sel: usize) {
-    let w = area.width.min(64);
     // Borders, the question, "all", each cluster, a blank line, the keys.
-    let h = area.height.min(st.clusters.len() as u16 + 6);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    f.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Border))
-        .title(" Which cluster? ")
-        .title_style(theme.style(Role::Header));
+    let rows_needed = st.clusters.len() as u16 + 6;
+    let (r, block) = dialog(
+        theme,
+        f,
+        area,
+        rows_needed,
+        " Which cluster? ",
+        Role::Header,
+    );
+    let (w, h) = (r.width, r.height);
     let loaded = |c: Option<&String>| c == st.cluster.as_ref();
     let mut rows = vec![(format!("all {} clusters", st.clusters.len()), loaded(None))];
     rows.extend(
