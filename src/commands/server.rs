@@ -138,16 +138,10 @@ impl Build {
 
     fn user(&mut self, name: &str) -> &mut UserGroup {
         let user = self.idx.syms.intern(name);
-        self.t.users.entry(user).or_insert_with(|| UserGroup {
-            user,
-            requests: 0,
-            denied: 0,
-            first: Nanos::MAX,
-            last: Nanos::MIN,
-            verbs: Default::default(),
-            resources: Default::default(),
-            agents: Default::default(),
-        })
+        self.t
+            .users
+            .entry(user)
+            .or_insert_with(|| UserGroup::new(user))
     }
 
     fn object(&mut self, v: &[String]) -> &mut ObjectGroup {
@@ -160,13 +154,7 @@ impl Build {
         };
         let at = *self.objects.entry(key).or_insert(self.t.objects.len());
         if at == self.t.objects.len() {
-            self.t.objects.push(ObjectGroup {
-                key,
-                requests: 0,
-                first: Nanos::MAX,
-                last: Nanos::MIN,
-                users: Default::default(),
-            });
+            self.t.objects.push(ObjectGroup::new(key));
         }
         &mut self.t.objects[at]
     }

@@ -96,6 +96,20 @@ pub struct UserGroup {
 }
 
 impl UserGroup {
+    /// No requests yet: the times are empty (`MAX`, `MIN`) until one comes.
+    pub fn new(user: Sym) -> UserGroup {
+        UserGroup {
+            user,
+            requests: 0,
+            denied: 0,
+            first: Nanos::MAX,
+            last: Nanos::MIN,
+            verbs: Counter::default(),
+            resources: Counter::default(),
+            agents: Counter::default(),
+        }
+    }
+
     /// The agent of most of this user's requests.
     pub fn usual_agent(&self) -> Option<Sym> {
         self.agents
@@ -112,6 +126,19 @@ pub struct ObjectGroup {
     pub first: Nanos,
     pub last: Nanos,
     pub users: Counter<Sym>,
+}
+
+impl ObjectGroup {
+    /// No requests yet.
+    pub fn new(key: ObjKey) -> ObjectGroup {
+        ObjectGroup {
+            key,
+            requests: 0,
+            first: Nanos::MAX,
+            last: Nanos::MIN,
+            users: Counter::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -148,16 +175,10 @@ impl Tally {
         inc(&mut self.exec, v.exec);
         inc(&mut self.denied, v.denied);
 
-        let u = self.users.entry(v.user).or_insert_with(|| UserGroup {
-            user: v.user,
-            requests: 0,
-            denied: 0,
-            first: Nanos::MAX,
-            last: Nanos::MIN,
-            verbs: Counter::default(),
-            resources: Counter::default(),
-            agents: Counter::default(),
-        });
+        let u = self
+            .users
+            .entry(v.user)
+            .or_insert_with(|| UserGroup::new(v.user));
         inc(&mut u.requests, true);
         inc(&mut u.denied, v.denied);
         // A request leaves only to come back with a span that holds the old
@@ -181,13 +202,7 @@ impl Tally {
             }
             let g = &mut self.objects[k];
             if g.requests == 0 {
-                *g = ObjectGroup {
-                    key: v.object,
-                    requests: 0,
-                    first: Nanos::MAX,
-                    last: Nanos::MIN,
-                    users: Counter::default(),
-                };
+                *g = ObjectGroup::new(v.object);
             }
             inc(&mut g.requests, true);
             g.first = g.first.min(v.start);
