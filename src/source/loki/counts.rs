@@ -9,7 +9,7 @@
 //! instant queries over exactly the window; when things happened comes from
 //! a range query in steps (the histogram), so it is known to the step.
 
-use super::{Http, LokiError, Prepared, http::Fault};
+use super::{Http, LokiError, Prepared};
 use crate::model::Nanos;
 use std::collections::BTreeMap;
 
@@ -235,23 +235,9 @@ impl Counter {
         params: &[(&str, String)],
     ) -> Result<Vec<super::wire::Series>, LokiError> {
         self.sent.push(q.to_string());
-        let http = &self.http;
-        self.rt.block_on(async {
-            let mut last = String::new();
-            for attempt in 0..4u32 {
-                match http.get(path, params).await {
-                    Ok(b) => return super::wire::series(&b).map_err(|d| http.body_error(d)),
-                    Err(Fault::Fatal(e)) => return Err(series_hint(e)),
-                    Err(Fault::Retry(m) | Fault::Timeout(m)) => last = m,
-                    Err(Fault::Limit(n)) => last = format!("limit {n}"),
-                }
-                tokio::time::sleep(super::http::backoff(attempt)).await;
-            }
-            Err(LokiError::GaveUp {
-                url: http.shown.clone(),
-                detail: last,
-            })
-        })
+        self.rt
+            .block_on(self.http.get_simple(path, params, super::wire::series))
+            .map_err(series_hint)
     }
 }
 

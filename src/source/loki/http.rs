@@ -242,7 +242,7 @@ impl Http {
 
     /// A request that is not worth splitting, read by `read`: retried a few
     /// times (a body cut short too), then an error.
-    async fn get_simple<T>(
+    pub(super) async fn get_simple<T>(
         &self,
         path: &str,
         params: &[(&str, String)],
