@@ -242,6 +242,21 @@ fn a_large_window_is_counted_by_loki_unasked() {
     );
     assert!(!stderr(&o).contains("Loki count"), "{}", stderr(&o));
     assert!(loki.with(|s| s.returned) >= d.entries.len());
+    // Loki is prepared once (its samples asked once) whether or not kaudit
+    // first asked how much the window holds.
+    let samples = |args: &[&str]| {
+        let before = loki.with(|s| s.requests.len());
+        assert!(loki_run(&d, &loki.url, args).status.success());
+        loki.with(|s| {
+            s.requests[before..]
+                .iter()
+                .filter(|r| r.get("limit").is_some_and(|l| l == "50"))
+                .count()
+        })
+    };
+    let chosen = samples(&["users", "--format", "json", "--server-side-above", &above]);
+    let never = samples(&["users", "--format", "json", "--no-server-side"]);
+    assert_eq!((chosen, never), (1, 1));
     assert!(json_of(&o)["users"].as_array().is_some());
     let names = |v: &Value| -> Vec<(Value, Value)> {
         v["users"]

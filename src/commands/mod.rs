@@ -39,9 +39,14 @@ pub struct Loaded {
     pub names: Vec<String>,
 }
 
-/// Load every source to the end. On a terminal, a progress line on stderr.
-pub fn load(specs: &[SourceSpec], opts: LoadOptions) -> Result<Loaded, RunError> {
-    let opened = source::open(specs)?;
+/// Load every source to the end (Loki `ready` when already prepared). On a
+/// terminal, a progress line on stderr.
+pub fn load(
+    specs: &[SourceSpec],
+    opts: LoadOptions,
+    ready: Option<source::loki::Prepared>,
+) -> Result<Loaded, RunError> {
+    let opened = source::open_ready(specs, ready)?;
     // Room for the events the inputs likely hold (audit lines run 0.5–2 KB;
     // gzip packs about six to one), so loading does not rehash or copy.
     let hint: u64 = opened
@@ -126,16 +131,17 @@ pub fn run_query(
         }
         return Ok(());
     }
-    if let Some(counter) = server::counter(cfg, err)? {
-        return server::run(cfg, counter, out, err);
-    }
+    let ready = match server::plan(cfg, err)? {
+        server::Plan::Count(counter) => return server::run(cfg, counter, out, err),
+        server::Plan::Download(ready) => ready,
+    };
     let mut opts = LoadOptions::default();
     if let Some(w) = cfg.workers {
         opts.workers = w;
     }
     let matcher_needs_raw = crate::query::Matcher::new(&cfg.terms, &Index::new()).uses_raw();
     opts.keep_raw = cfg.action == Action::Events || matcher_needs_raw;
-    let mut loaded = load(&cfg.sources, opts)?;
+    let mut loaded = load(&cfg.sources, opts, ready)?;
     let matcher = Matcher::new(&cfg.terms, &loaded.index);
     let raw = loaded.raw.clone();
     let mut reader = raw.reader();

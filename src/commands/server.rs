@@ -15,10 +15,18 @@ use crate::source::{SourceError, SourceSpec};
 use std::collections::HashMap;
 use std::io::Write;
 
-/// Loki counting, when it should: `None` means download the lines.
-pub fn counter(cfg: &QueryConfig, err: &mut dyn Write) -> Result<Option<Counter>, RunError> {
+/// Who groups the requests.
+pub enum Plan {
+    /// Loki, with metric queries.
+    Count(Counter),
+    /// kaudit, from the lines; Loki already prepared when it was asked.
+    Download(Option<loki::Prepared>),
+}
+
+/// Loki counting, when it should.
+pub fn plan(cfg: &QueryConfig, err: &mut dyn Write) -> Result<Plan, RunError> {
     let [SourceSpec::Loki(spec)] = cfg.sources.as_slice() else {
-        return Ok(None);
+        return Ok(Plan::Download(None));
     };
     if cfg.server_side == ServerSide::Never
         || !matches!(
@@ -26,15 +34,15 @@ pub fn counter(cfg: &QueryConfig, err: &mut dyn Write) -> Result<Option<Counter>
             Action::Summary | Action::Users | Action::Objects
         )
     {
-        return Ok(None);
+        return Ok(Plan::Download(None));
     }
     let p = loki::prepare(spec).map_err(SourceError::from)?;
     if let ServerSide::Auto { above } = cfg.server_side {
         let Some((entries, bytes)) = loki::counts::stats(&p, spec.start, spec.end) else {
-            return Ok(None);
+            return Ok(Plan::Download(Some(p)));
         };
         if bytes <= above {
-            return Ok(None);
+            return Ok(Plan::Download(Some(p)));
         }
         let size = format!(
             "the window holds {} entries ({:.1} GB) in Loki",
@@ -47,7 +55,7 @@ pub fn counter(cfg: &QueryConfig, err: &mut dyn Write) -> Result<Option<Counter>
                 "kaudit: {size}, but only kaudit evaluates {}: downloading the lines",
                 p.pushdown.local.join(" ")
             )?;
-            return Ok(None);
+            return Ok(Plan::Download(Some(p)));
         }
         writeln!(
             err,
@@ -58,7 +66,7 @@ pub fn counter(cfg: &QueryConfig, err: &mut dyn Write) -> Result<Option<Counter>
         writeln!(err, "kaudit: {}", crate::model::text::sanitize(n))?;
     }
     Counter::new(p, spec.start, spec.end)
-        .map(Some)
+        .map(Plan::Count)
         .map_err(|e| RunError::Source(e.into()))
 }
 

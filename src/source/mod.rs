@@ -91,6 +91,15 @@ pub struct Opened {
 /// Open every named source. A directory contributes each of its audit files
 /// in rotation order; a file named twice (or reached twice) is read once.
 pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
+    open_ready(specs, None)
+}
+
+/// `open`, with the Loki source already prepared (the CLI asked it how much
+/// the window holds before choosing to download).
+pub fn open_ready(
+    specs: &[SourceSpec],
+    mut ready: Option<loki::Prepared>,
+) -> Result<Opened, SourceError> {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     let mut clusters = None;
@@ -109,7 +118,10 @@ pub fn open(specs: &[SourceSpec]) -> Result<Opened, SourceError> {
                 }
             }
             SourceSpec::Loki(spec) => {
-                let prepared = loki::prepare(spec)?;
+                let prepared = match ready.take() {
+                    Some(p) => p,
+                    None => loki::prepare(spec)?,
+                };
                 notes.extend(prepared.notes.iter().cloned());
                 if !prepared.clusters.is_empty() {
                     clusters = Some((prepared.selector.clone(), prepared.clusters.clone()));
