@@ -37,6 +37,8 @@ pub enum Command {
     Exec(QueryArgs),
     /// What to look at first: the flags of the investigations, with their evidence
     Findings(QueryArgs),
+    /// Follow new events as they are written (people only unless --all)
+    Tail(TailArgs),
     /// The bundled demo incident (--write FILE: write it as JSON lines instead)
     Demo(DemoArgs),
 }
@@ -61,6 +63,9 @@ pub struct QueryArgs {
     /// Show secret payloads as they are instead of "<redacted>"
     #[arg(long)]
     pub no_redact: bool,
+    /// TUI: keep following the sources as they grow (live mode)
+    #[arg(long, short = 'f')]
+    pub follow: bool,
     /// Parser threads (default: one per core)
     #[arg(long, hide = true)]
     pub workers: Option<usize>,
@@ -129,6 +134,15 @@ pub struct LokiArgs {
     /// Entries asked for per request (Loki's max_entries_limit_per_query)
     #[arg(long, value_name = "N", default_value_t = crate::source::loki::DEFAULT_LIMIT, hide = true)]
     pub loki_limit: usize,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct TailArgs {
+    /// Show every event, system:* identities included (hidden by default, and counted)
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub query: QueryArgs,
 }
 
 #[derive(Args, Debug, Default, Clone)]

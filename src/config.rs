@@ -31,6 +31,7 @@ pub enum Action {
     Denied,
     Exec,
     Findings,
+    Tail,
 }
 
 impl Action {
@@ -44,12 +45,14 @@ impl Action {
             Action::Denied => "denied",
             Action::Exec => "exec",
             Action::Findings => "findings",
+            Action::Tail => "tail",
         }
     }
 
     fn formats(self) -> &'static [Format] {
         match self {
             Action::Summary | Action::Denied => &[Format::Table, Format::Json],
+            Action::Tail => &[Format::Table, Format::Jsonl],
             Action::Findings => &[Format::Table, Format::Json, Format::Jsonl],
             Action::Events | Action::Users | Action::Objects | Action::Secrets | Action::Exec => {
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv]
@@ -78,6 +81,10 @@ pub struct QueryConfig {
     pub explain: bool,
     /// Whether Loki counts the requests (summary, users, objects).
     pub server_side: ServerSide,
+    /// `tail`: system:* identities shown too.
+    pub all: bool,
+    /// Colour on standard output (a terminal, and no NO_COLOR / --no-color).
+    pub color: bool,
 }
 
 /// Who groups the requests of a Loki window: kaudit, after downloading the
@@ -109,6 +116,8 @@ impl QueryConfig {
             warnings: self.warnings.clone(),
             explain: self.explain,
             server_side: self.server_side,
+            all: self.all,
+            color: self.color,
         }
     }
 }
@@ -188,8 +197,12 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
         None if env.stdout_is_terminal && cli.query.format.is_none() => {
             let look = cli.query.look.clone();
             let filter_text = cli.query.filter.join(" ");
-            let q = query_config(Action::Summary, cli.query, env)?;
-            tui_config(&q, filter_text, &look, None, env).map(Config::Tui)
+            let mut args = cli.query;
+            let follow = std::mem::take(&mut args.follow);
+            let q = query_config(Action::Summary, args, env)?;
+            let mut t = tui_config(&q, filter_text, &look, None, env)?;
+            t.follow = follow;
+            Ok(Config::Tui(t))
         }
         None => query_config(Action::Summary, cli.query, env).map(Config::Query),
         Some(cli::Command::Summary(q)) => query_config(Action::Summary, q, env).map(Config::Query),
@@ -199,6 +212,11 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
         Some(cli::Command::Secrets(q)) => query_config(Action::Secrets, q, env).map(Config::Query),
         Some(cli::Command::Denied(q)) => query_config(Action::Denied, q, env).map(Config::Query),
         Some(cli::Command::Exec(q)) => query_config(Action::Exec, q, env).map(Config::Query),
+        Some(cli::Command::Tail(t)) => {
+            let mut q = query_config(Action::Tail, t.query, env)?;
+            q.all = t.all;
+            Ok(Config::Query(q))
+        }
         Some(cli::Command::Findings(q)) => {
             query_config(Action::Findings, q, env).map(Config::Query)
         }
@@ -298,10 +316,26 @@ fn tui_config(
         theme_dir,
         truecolor: env.truecolor,
         keymap,
+        follow: false,
     })
 }
 
 fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, UsageError> {
+    if q.follow {
+        return Err(UsageError::Other(format!(
+            "--follow is the TUI's live mode; `kaudit tail` follows from the command line{}",
+            if action == Action::Tail {
+                " (it needs no --follow)"
+            } else {
+                ""
+            }
+        )));
+    }
+    if action == Action::Tail && q.to.is_some() {
+        return Err(UsageError::Other(
+            "tail follows new events and has no end: --to is for the other commands".into(),
+        ));
+    }
     let terms = query::parse_filters(&q.filter)?;
     let window = window(&q, env.now)?;
     let format = match q.format {
@@ -323,7 +357,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         }
         Some(f) => f,
         None if env.stdout_is_terminal => Format::Table,
-        None if action == Action::Events => Format::Jsonl,
+        None if matches!(action, Action::Events | Action::Tail) => Format::Jsonl,
         None => Format::Json,
     };
     let loki = loki_spec(&q, &window, &terms, env)?;
@@ -372,6 +406,8 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         warnings,
         explain: q.loki.explain,
         server_side,
+        all: false,
+        color: env.stdout_is_terminal && !env.no_color && !q.look.no_color,
     })
 }
 

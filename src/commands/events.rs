@@ -29,7 +29,7 @@ pub fn write(
 }
 
 /// The event's text as it goes out: one line, redacted unless asked not to.
-fn event_text<'a>(line: &'a [u8], cfg: &QueryConfig) -> Result<Cow<'a, [u8]>, ()> {
+pub(super) fn event_text<'a>(line: &'a [u8], cfg: &QueryConfig) -> Result<Cow<'a, [u8]>, ()> {
     let mut text: Cow<[u8]> = if memchr::memchr(b'\n', line).is_some() {
         Cow::Owned(frame::minify(line))
     } else {

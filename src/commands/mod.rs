@@ -11,6 +11,7 @@ pub mod output;
 mod secrets;
 mod server;
 mod summary;
+mod tail;
 mod tally;
 
 use crate::config::{Action, QueryConfig};
@@ -69,6 +70,7 @@ pub fn load(
     index.warnings.extend(opened.notes);
     let show = io::stderr().is_terminal();
     let mut shown = false;
+    let mut names = loading.names.clone();
     for msg in loading.rx.iter() {
         match msg {
             SourceMsg::Batch(b) => {
@@ -99,6 +101,10 @@ pub fn load(
                 shown = true;
             }
             SourceMsg::Progress(_) => {}
+            SourceMsg::Input { input, name } => source::name_input(&mut names, input, name),
+            SourceMsg::Dropped(n) => index.warnings.push(format!(
+                "the server dropped {n} entries it could not send in time"
+            )),
             SourceMsg::Done => break,
         }
     }
@@ -108,7 +114,7 @@ pub fn load(
     Ok(Loaded {
         index,
         raw: loading.raw,
-        names: loading.names,
+        names,
     })
 }
 
@@ -117,6 +123,9 @@ pub fn run_query(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), RunError> {
+    if cfg.action == Action::Tail && !cfg.explain {
+        return tail::run(cfg, out, err);
+    }
     for w in &cfg.warnings {
         writeln!(err, "kaudit: {w}").map_err(RunError::Io)?;
     }
@@ -165,6 +174,8 @@ pub fn run_query(
         Action::Denied => denied::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
         Action::Exec => exec::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
         Action::Findings => findings::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
+        // Answered before loading: it never ends.
+        Action::Tail => Ok(()),
     };
     let flushed = result.and_then(|()| out.flush());
     report(&loaded, err)?;
@@ -192,10 +203,13 @@ pub fn lenses(idx: &Index, sel: &crate::query::Selection) -> crate::lens::Lenses
 
 /// After the output: what was skipped and what could not be read, on stderr.
 pub fn report(loaded: &Loaded, err: &mut dyn Write) -> io::Result<()> {
-    let idx = &loaded.index;
+    report_skipped(&loaded.names, &loaded.index, err)
+}
+
+/// `report`, for inputs named `names`.
+pub fn report_skipped(names: &[String], idx: &Index, err: &mut dyn Write) -> io::Result<()> {
     let name = |i: u32| {
-        loaded
-            .names
+        names
             .get(i as usize)
             .map_or("?".to_string(), |n| sanitize(n).into_owned())
     };

@@ -128,6 +128,17 @@ pub fn format_micros(t: Nanos) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{micros:06}Z")
 }
 
+/// Millisecond precision for a live tail: `2026-11-21T10:42:07.123Z`.
+pub fn format_millis(t: Nanos) -> String {
+    if t == crate::parse::NO_TIME {
+        return format!("{:<24}", "-");
+    }
+    let secs = t.div_euclid(NANOS_PER_SEC);
+    let millis = t.rem_euclid(NANOS_PER_SEC) / 1_000_000;
+    let (y, mo, d, h, mi, s) = split(secs);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{millis:03}Z")
+}
+
 /// Second precision for tables: `2026-11-21 10:42:07`.
 pub fn format_short(t: Nanos) -> String {
     let (y, mo, d, h, mi, s) = split(t.div_euclid(NANOS_PER_SEC));

@@ -107,6 +107,21 @@ pub fn list(dir: &Path) -> std::io::Result<Listing> {
     })
 }
 
+/// The file a directory's writer appends to: a log that is neither a rotated
+/// backup nor compressed, the most recently written if there are several.
+pub fn active(dir: &Path) -> Option<PathBuf> {
+    let listing = list(dir).ok()?;
+    listing
+        .files
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.ends_with(".gz") && order_key(n).0 == 2)
+        })
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

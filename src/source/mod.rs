@@ -11,6 +11,7 @@
 //! ```
 
 pub mod dir;
+pub mod follow;
 pub mod loki;
 mod pipeline;
 pub mod raw;
@@ -77,6 +78,8 @@ pub enum SourceError {
     Spool { path: String, err: std::io::Error },
     #[error(transparent)]
     Loki(#[from] loki::LokiError),
+    #[error("{0}")]
+    Live(String),
 }
 
 /// Opened inputs, and notes on what was left out.
@@ -273,6 +276,46 @@ impl Default for LoadOptions {
     }
 }
 
+/// A live source: its messages never end (until it fails), and notes said
+/// at start.
+pub struct Live {
+    pub loading: Loading,
+    pub notes: Vec<String>,
+}
+
+/// Follow files and directories, or tail Loki, from `from` (else from now).
+pub fn open_live(
+    specs: &[SourceSpec],
+    from: Option<crate::model::Nanos>,
+) -> Result<Live, SourceError> {
+    match specs {
+        [SourceSpec::Loki(spec)] => loki::tail::start(spec, from),
+        _ if specs.iter().all(|s| matches!(s, SourceSpec::Path(_))) => {
+            let paths: Vec<PathBuf> = specs
+                .iter()
+                .filter_map(|s| match s {
+                    SourceSpec::Path(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            let opts = follow::FollowOptions {
+                from_start: from.is_some(),
+                ..follow::FollowOptions::default()
+            };
+            Ok(Live {
+                loading: follow::start(&paths, opts)?,
+                notes: Vec::new(),
+            })
+        }
+        _ if specs.iter().any(|s| matches!(s, SourceSpec::Stdin)) => Err(SourceError::Live(
+            "following reads files, directories or Loki; for a stream, save it to a file and follow that".into(),
+        )),
+        _ => Err(SourceError::Live(
+            "follow files or Loki, not both at once".into(),
+        )),
+    }
+}
+
 /// A skipped record, with its input and 1-based line number.
 #[derive(Clone, Debug)]
 pub struct SkippedLine {
@@ -292,6 +335,15 @@ pub struct Progress {
     pub remote: Option<loki::Outcome>,
 }
 
+/// Record an input's name (`SourceMsg::Input`) in a list indexed by input.
+pub fn name_input(names: &mut Vec<String>, input: u32, name: String) {
+    let i = input as usize;
+    if names.len() <= i {
+        names.resize(i + 1, String::new());
+    }
+    names[i] = name;
+}
+
 /// What a running load tells its consumer.
 #[derive(Debug)]
 pub enum SourceMsg {
@@ -304,5 +356,13 @@ pub enum SourceMsg {
     /// A remote source (Loki) could not deliver all it holds: the result is
     /// incomplete and must not pass for complete.
     Failed(String),
+    /// A live source opened another input (a rotated file's successor): its
+    /// number in the raw store, and its name.
+    Input {
+        input: u32,
+        name: String,
+    },
+    /// Entries a live source's server could not deliver (Loki's `dropped_entries`).
+    Dropped(u64),
     Done,
 }

@@ -23,6 +23,24 @@ impl Loading {
         let _ = self.spare.try_send(b);
     }
 
+    /// A load fed by a live source: its messages, its raw store, and where
+    /// consumed batches come back for reuse.
+    pub(super) fn live(
+        rx: Receiver<SourceMsg>,
+        raw: Arc<RawStore>,
+    ) -> (Loading, Receiver<Box<Batch>>) {
+        let (spare, back) = sync_channel(16);
+        (
+            Loading {
+                rx,
+                raw,
+                names: Vec::new(),
+                spare,
+            },
+            back,
+        )
+    }
+
     /// A handle to give batches back from elsewhere (the receiver may move).
     pub fn recycler(&self) -> Recycler {
         Recycler(self.spare.clone())

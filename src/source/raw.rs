@@ -3,16 +3,37 @@
 //! are decompressed into an unlinked temporary spool file as they are read.
 
 use std::fs::File;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
+/// Inputs are added while a live source follows rotated files, hence the lock
+/// (taken only when a read misses the current block).
 #[derive(Default)]
 pub struct RawStore {
-    files: Vec<Option<Arc<File>>>,
+    files: RwLock<Vec<Option<Arc<File>>>>,
 }
 
 impl RawStore {
     pub fn new(files: Vec<Option<Arc<File>>>) -> Self {
-        RawStore { files }
+        RawStore {
+            files: RwLock::new(files),
+        }
+    }
+
+    /// Add an input; returns its number.
+    pub fn add(&self, file: Option<Arc<File>>) -> u32 {
+        let mut files = self.files.write().unwrap_or_else(|p| p.into_inner());
+        files.push(file);
+        (files.len() - 1) as u32
+    }
+
+    fn file(&self, input: u32) -> std::io::Result<Arc<File>> {
+        let files = self.files.read().unwrap_or_else(|p| p.into_inner());
+        match files.get(input as usize) {
+            Some(Some(f)) => Ok(f.clone()),
+            _ => Err(std::io::Error::other(
+                "the raw text of this input was not kept",
+            )),
+        }
     }
 
     /// Read `len` bytes at `offset` of an input's (decompressed) stream.
@@ -23,14 +44,10 @@ impl RawStore {
         len: u32,
         buf: &mut Vec<u8>,
     ) -> std::io::Result<()> {
-        let Some(Some(f)) = self.files.get(input as usize) else {
-            return Err(std::io::Error::other(
-                "the raw text of this input was not kept",
-            ));
-        };
+        let f = self.file(input)?;
         buf.clear();
         buf.resize(len as usize, 0);
-        read_exact_at(f, buf, offset)
+        read_exact_at(&f, buf, offset)
     }
 
     /// A reader that serves many reads in ascending offset order from large blocks.
@@ -62,14 +79,10 @@ impl BlockReader<'_> {
             && offset >= self.start
             && end <= self.start + self.block.len() as u64;
         if !hit {
-            let Some(Some(f)) = self.store.files.get(input as usize) else {
-                return Err(std::io::Error::other(
-                    "the raw text of this input was not kept",
-                ));
-            };
+            let f = self.store.file(input)?;
             let want = (len as usize).max(BLOCK);
             self.block.resize(want, 0);
-            let n = read_at_most(f, &mut self.block, offset)?;
+            let n = read_at_most(&f, &mut self.block, offset)?;
             self.block.truncate(n);
             self.input = input;
             self.start = offset;

@@ -72,6 +72,8 @@ pub struct LoadState {
     pub bytes_total: u64,
     pub events: u64,
     pub done: bool,
+    /// Entries a live Loki tail said it dropped.
+    pub dropped: u64,
     /// A Loki fetch's progress.
     pub remote: Option<crate::source::loki::Outcome>,
 }
@@ -604,6 +606,10 @@ fn source(st: &mut AppState, msg: SourceMsg) -> Vec<Effect> {
         }
         SourceMsg::Skipped(s) => st.idx.skipped.extend(s),
         SourceMsg::Warning(w) | SourceMsg::Failed(w) => st.errors.push(w),
+        SourceMsg::Dropped(n) => st.load.dropped += n,
+        SourceMsg::Input { input, name } => {
+            crate::source::name_input(&mut st.load.names, input, name);
+        }
         SourceMsg::Done => {
             st.load.done = true;
             st.reselect();

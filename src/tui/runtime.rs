@@ -39,6 +39,8 @@ pub struct TuiConfig {
     pub theme_dir: Option<PathBuf>,
     pub truecolor: bool,
     pub keymap: Keymap,
+    /// Live mode: keep following the sources.
+    pub follow: bool,
 }
 
 enum Msg {

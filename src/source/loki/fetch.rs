@@ -83,7 +83,8 @@ impl Outcome {
 }
 
 pub(super) enum Piece {
-    Lines(Vec<u8>),
+    /// Lines, and the newest timestamp among their entries.
+    Lines(Vec<u8>, Nanos),
     End(Result<Outcome, LokiError>),
 }
 
@@ -336,14 +337,15 @@ async fn emit(
     if buf.is_empty() {
         return Ok(());
     }
-    tx.send(Piece::Lines(buf))
+    let newest = entries.iter().map(|e| e.ts).max().unwrap_or(Nanos::MIN);
+    tx.send(Piece::Lines(buf, newest))
         .await
         .map_err(|_| LokiError::Setup("the loader stopped".into()))
 }
 
 /// (auditID, stage) of a line, hashed to 128 bits; `None` when the line has
 /// no auditID (the parser will say what it is).
-fn key(line: &[u8]) -> Option<u128> {
+pub(super) fn key(line: &[u8]) -> Option<u128> {
     let id = field(line, b"\"auditID\":\"")?;
     let stage = field(line, b"\"stage\":\"").unwrap_or_default();
     let a = foldhash::fast::FixedState::with_seed(1).hash_one((id, stage));
@@ -385,7 +387,7 @@ impl Read for LineReader {
                 return Ok(0);
             }
             match self.rx.blocking_recv() {
-                Some(Piece::Lines(b)) => {
+                Some(Piece::Lines(b, _)) => {
                     self.cur = b;
                     self.pos = 0;
                 }

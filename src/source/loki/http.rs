@@ -48,6 +48,7 @@ pub(super) enum Fault {
     Limit(usize),
 }
 
+#[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
     /// The base URL without credentials (those go in a header): requests are
@@ -158,11 +159,8 @@ impl Http {
         })
     }
 
-    pub(super) async fn get(
-        &self,
-        path: &str,
-        params: &[(&str, String)],
-    ) -> Result<Vec<u8>, Fault> {
+    /// A GET with the tenant and credentials every request carries.
+    fn request(&self, path: &str, params: &[(&str, String)]) -> reqwest::RequestBuilder {
         let mut req = self
             .client
             .get(format!("{}{path}", self.shown))
@@ -173,12 +171,57 @@ impl Http {
         if self.categorize && path.ends_with("/query_range") {
             req = req.header("X-Loki-Response-Encoding-Flags", "categorize-labels");
         }
-        req = match &self.auth {
+        match &self.auth {
             Auth::None => req,
             Auth::Basic { user, password } => req.basic_auth(user, Some(password)),
             Auth::Bearer(t) => req.bearer_auth(t),
-        };
-        let resp = match req.send().await {
+        }
+    }
+
+    /// The WebSocket upgrade request for `path`: the same URL, tenant and
+    /// credentials as `get`, on ws:// or wss://.
+    pub(super) fn ws_request(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<tokio_tungstenite::tungstenite::handshake::client::Request, LokiError> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let built = self.request(path, params).build().map_err(|e| {
+            LokiError::Setup(format!("cannot build the tail request: {}", chain(&e)))
+        })?;
+        let mut url = built.url().clone();
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+        // http and https are "special" schemes like ws and wss: the switch is allowed.
+        let _ = url.set_scheme(scheme);
+        let mut req = url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| LokiError::Setup(format!("cannot build the tail request: {e}")))?;
+        let headers = req.headers_mut();
+        for (k, v) in built.headers() {
+            if let (Ok(k), Ok(v)) = (
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(k.as_str().as_bytes()),
+                tokio_tungstenite::tungstenite::http::HeaderValue::from_bytes(v.as_bytes()),
+            ) {
+                headers.insert(k, v);
+            }
+        }
+        headers.insert(
+            "User-Agent",
+            tokio_tungstenite::tungstenite::http::HeaderValue::from_static(concat!(
+                "kaudit/",
+                env!("CARGO_PKG_VERSION")
+            )),
+        );
+        Ok(req)
+    }
+
+    pub(super) async fn get(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Vec<u8>, Fault> {
+        let resp = match self.request(path, params).send().await {
             Ok(r) => r,
             Err(e) if e.is_timeout() => return Err(Fault::Timeout(chain(&e))),
             Err(e) if e.is_connect() => {
@@ -348,7 +391,7 @@ pub(super) fn range_params(
 }
 
 /// What a TLS failure most likely means, for the operator.
-fn tls_hint(detail: &str) -> &'static str {
+pub(super) fn tls_hint(detail: &str) -> &'static str {
     if detail.contains("InvalidContentType") || detail.contains("corrupt message") {
         "; the server does not answer TLS there: is it http://?"
     } else if detail.contains("UnknownIssuer") || detail.contains("certificate") {

@@ -15,6 +15,8 @@ pub mod counts;
 mod fetch;
 mod http;
 pub mod logql;
+pub mod tail;
+mod tls;
 pub mod wire;
 
 use crate::model::Nanos;

@@ -141,6 +141,41 @@ pub fn page(body: &[u8]) -> Result<Page, String> {
     })
 }
 
+/// A text frame of the `/loki/api/v1/tail` WebSocket (captures 60–62): new
+/// entries, and how many the server dropped because the client was slow.
+pub struct TailFrame {
+    pub entries: Vec<Entry>,
+    pub dropped: u64,
+}
+
+#[derive(Deserialize)]
+struct TailData {
+    #[serde(default)]
+    streams: Vec<Stream>,
+    /// `[{"labels":{…},"timestamp":"…"}]`; absent when nothing was dropped.
+    #[serde(default)]
+    dropped_entries: Option<Vec<IgnoredAny>>,
+}
+
+pub fn tail_frame(body: &[u8]) -> Result<TailFrame, String> {
+    let d: TailData =
+        serde_json::from_slice(body).map_err(|e| format!("not a Loki tail frame ({e})"))?;
+    let mut entries = Vec::new();
+    for s in d.streams {
+        for Value(ts, line, _) in s.values {
+            let ts: Nanos = ts
+                .parse()
+                .map_err(|_| format!("the timestamp {ts:?} is not a number of nanoseconds"))?;
+            entries.push(Entry { ts, line });
+        }
+    }
+    entries.sort_by_key(|e| e.ts);
+    Ok(TailFrame {
+        entries,
+        dropped: d.dropped_entries.map_or(0, |d| d.len() as u64),
+    })
+}
+
 /// One series of a metric answer: its labels and its samples, each a time in
 /// seconds (a JSON number) and a value (a string), as captures 40 and 41 show.
 /// An instant vector has one sample per series.
@@ -231,6 +266,33 @@ mod tests {
     fn fixture(name: &str) -> Vec<u8> {
         let p = format!("{}/tests/fixtures/loki/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+
+    #[test]
+    fn tail_frames_as_captured() {
+        // A live frame: one entry, no structured metadata, no dropped_entries.
+        let f = tail_frame(&fixture("60-tail-live.frame1.json")).expect("parse");
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.entries[0].ts, 1_795_345_749_521_575_000);
+        assert!(
+            f.entries[0]
+                .line
+                .contains("89e3995a-b353-41ce-af2e-d9dd87e355b2")
+        );
+        assert_eq!(f.dropped, 0);
+        // With a pipeline stage, metadata is merged into `stream`; the history
+        // frame holds several entries.
+        let f = tail_frame(&fixture(
+            "61-tail-live-structured-metadata-filter.frame1.json",
+        ))
+        .expect("parse");
+        assert!(!f.entries.is_empty());
+        let f = tail_frame(&fixture("62-tail-default-start-history.frame1.json")).expect("parse");
+        assert_eq!(f.entries.len(), 3);
+        assert!(f.entries.windows(2).all(|w| w[0].ts <= w[1].ts));
+        let dropped = br#"{"streams":[],"dropped_entries":[{"labels":{"job":"a"},"timestamp":"1"},{"labels":{"job":"a"},"timestamp":"2"}]}"#;
+        assert_eq!(tail_frame(dropped).expect("parse").dropped, 2);
+        assert!(tail_frame(b"{\"streams\":[{\"values\":[[\"x\",\"l\"]]}]}").is_err());
     }
 
     #[test]
