@@ -60,6 +60,25 @@ pub struct LokiState {
     pub metric: Vec<String>,
     /// Bytes of the query answers sent (log lines and counts).
     pub bytes_sent: usize,
+    /// Entries pushed after start, for the tail WebSockets open at the time.
+    pub pushed: tokio::sync::broadcast::Sender<Entry>,
+    /// How each tail connection ends, one per connection (none: it stays open).
+    pub tail_faults: VecDeque<TailFault>,
+    /// Answer the tail upgrade with this instead (a proxy without WebSockets).
+    pub tail_refuse: Option<(u16, String)>,
+    /// The parameters of every tail connection.
+    pub tails: Vec<BTreeMap<String, String>>,
+    /// Entries the next tail says it dropped (`dropped_entries`), in its first frame.
+    pub tail_dropped: usize,
+}
+
+/// How a tail connection ends after `frames` live frames.
+#[derive(Clone, Debug)]
+pub struct TailFault {
+    pub frames: usize,
+    /// A close frame with this code and reason (Loki's 1011 at its max
+    /// duration); `None` drops the connection without one (1006).
+    pub close: Option<(u16, String)>,
 }
 
 pub struct FakeLoki {
@@ -83,6 +102,11 @@ impl FakeLoki {
             max_series: 500,
             metric: Vec::new(),
             bytes_sent: 0,
+            pushed: tokio::sync::broadcast::channel(100_000).0,
+            tail_faults: VecDeque::new(),
+            tail_refuse: None,
+            tails: Vec::new(),
+            tail_dropped: 0,
         }));
         let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
@@ -100,6 +124,7 @@ impl FakeLoki {
                     .route("/loki/api/v1/query_range", get(query_range))
                     .route("/loki/api/v1/query", get(query))
                     .route("/loki/api/v1/index/stats", get(index_stats))
+                    .route("/loki/api/v1/tail", get(tail))
                     .with_state(st);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
@@ -117,6 +142,138 @@ impl FakeLoki {
 
     pub fn with<R>(&self, f: impl FnOnce(&mut LokiState) -> R) -> R {
         f(&mut self.state.lock().expect("state"))
+    }
+
+    /// Entries arriving now, as Promtail pushes them: stored, and sent to
+    /// the open tails.
+    pub fn push(&self, new: Vec<Entry>) {
+        let mut st = self.state.lock().expect("state");
+        for e in new {
+            let at = st.entries.partition_point(|x| x.ts <= e.ts);
+            st.entries.insert(at, e.clone());
+            let _ = st.pushed.send(e);
+        }
+    }
+}
+
+/// `/loki/api/v1/tail`: a WebSocket of text frames as captures 60–62 show,
+/// `{"streams":[{"stream":{…},"values":[["ts","line"]]}]}`, one entry per live
+/// frame; history since `start` (at most `limit`, newest) in the first.
+async fn tail(
+    ws: axum::extract::ws::WebSocketUpgrade,
+    State(st): St,
+    h: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let mut st = st.lock().expect("state");
+    let visible = match tenant(&mut st, &h) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    if let Some((code, body)) = st.tail_refuse.clone() {
+        return text(code, &body);
+    }
+    st.tails.push(q.clone());
+    let logql = match q.get("query").map(|s| super::fake_logql::parse(s)) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => return text(400, &e),
+        None => return text(400, "parse error : syntax error: unexpected $end"),
+    };
+    let start: i64 = q.get("start").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let limit: usize = q.get("limit").and_then(|s| s.parse().ok()).unwrap_or(100);
+    let mut history: Vec<(Labels, i64, String)> = st
+        .entries
+        .iter()
+        .filter(|e| visible && e.ts >= start)
+        .filter_map(|e| {
+            logql
+                .selects(&e.labels)
+                .then(|| logql.run(&e.labels, &e.meta, &e.line))
+                .flatten()
+                .map(|l| (l, e.ts, e.line.clone()))
+        })
+        .collect();
+    history.drain(..history.len().saturating_sub(limit));
+    let rx = st.pushed.subscribe();
+    let fault = st.tail_faults.pop_front();
+    let dropped = std::mem::take(&mut st.tail_dropped);
+    ws.on_upgrade(move |socket| serve_tail(socket, logql, visible, history, rx, fault, dropped))
+}
+
+fn tail_frame(entries: &[(Labels, i64, String)]) -> String {
+    let streams: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|(l, ts, line)| serde_json::json!({"stream": l, "values": [[ts.to_string(), line]]}))
+        .collect();
+    serde_json::json!({ "streams": streams }).to_string()
+}
+
+async fn serve_tail(
+    mut socket: axum::extract::ws::WebSocket,
+    logql: super::fake_logql::LogQuery,
+    visible: bool,
+    history: Vec<(Labels, i64, String)>,
+    mut rx: tokio::sync::broadcast::Receiver<Entry>,
+    fault: Option<TailFault>,
+    dropped: usize,
+) {
+    use axum::extract::ws::{CloseFrame, Message};
+    if dropped > 0 {
+        let d: Vec<serde_json::Value> = (0..dropped)
+            .map(|_| serde_json::json!({"labels": {"job": "kubernetes-audit"}, "timestamp": "0"}))
+            .collect();
+        let frame = serde_json::json!({"streams": [], "dropped_entries": d}).to_string();
+        if socket.send(Message::Text(frame.into())).await.is_err() {
+            return;
+        }
+    }
+    if !history.is_empty()
+        && socket
+            .send(Message::Text(tail_frame(&history).into()))
+            .await
+            .is_err()
+    {
+        return;
+    }
+    let mut sent = 0;
+    loop {
+        let frame = match rx.recv().await {
+            Ok(e) => {
+                let Some(labels) = visible
+                    .then(|| logql.selects(&e.labels))
+                    .filter(|s| *s)
+                    .and_then(|_| logql.run(&e.labels, &e.meta, &e.line))
+                else {
+                    continue;
+                };
+                tail_frame(&[(labels, e.ts, e.line)])
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                let dropped: Vec<serde_json::Value> = (0..n)
+                    .map(|_| serde_json::json!({"labels": {}, "timestamp": "0"}))
+                    .collect();
+                serde_json::json!({"streams": [], "dropped_entries": dropped}).to_string()
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        };
+        if socket.send(Message::Text(frame.into())).await.is_err() {
+            return;
+        }
+        sent += 1;
+        if let Some(f) = &fault {
+            if sent >= f.frames {
+                if let Some((code, reason)) = &f.close {
+                    let _ = socket
+                        .send(Message::Close(Some(CloseFrame {
+                            code: *code,
+                            reason: reason.clone().into(),
+                        })))
+                        .await;
+                }
+                // No close frame: the connection just ends (1006 at the client).
+                return;
+            }
+        }
     }
 }
 

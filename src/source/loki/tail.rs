@@ -301,14 +301,22 @@ async fn follow(
             End::Closed(why) => {
                 // The fill completed: from now on the newest entry says where to go on.
                 resume = intake.resume(resume.max(connected - SLACK));
-                attempt = 0;
+                // A socket that lasted is a normal end (Loki's max duration);
+                // one closed again at once waits longer each time.
+                if now() - connected > 30 * NANOS_PER_SEC {
+                    attempt = 0;
+                }
+                let wait = backoff(attempt);
+                attempt += 1;
                 intake
                     .note(format!(
-                        "loki: the tail closed ({why}); reconnecting, from {}",
+                        "loki: the tail closed ({why}); reconnecting in {:.1} s, from {}",
+                        wait.as_secs_f64(),
                         crate::model::time::format_micros(resume)
                     ))
                     .await
                     .map_err(gone)?;
+                tokio::time::sleep(wait).await;
             }
             End::FillFailed(why) => {
                 attempt += 1;
