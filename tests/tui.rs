@@ -232,6 +232,7 @@ fn session(path: &Path, size: (u16, u16), share: f64) -> AppState {
         size,
         now: now(),
         reveal: false,
+        live: false,
     });
     let total = std::fs::metadata(path).expect("size").len();
     let mut bytes = 0;

@@ -193,6 +193,12 @@ pub struct AppState {
     pub filter_history: Vec<String>,
     pub command_history: Vec<String>,
     pub generation: u64,
+    /// Live mode: the sources are followed; the view can be paused, and an
+    /// events list scrolled up counts the rows that arrived below it.
+    pub live: bool,
+    /// Paused, with how many events were loaded then.
+    pub paused: Option<usize>,
+    pub unseen: u64,
     /// The index grew since the screens were built.
     stale: bool,
     refreshed: Nanos,
@@ -212,6 +218,7 @@ pub struct Setup {
     pub size: (u16, u16),
     pub now: Nanos,
     pub reveal: bool,
+    pub live: bool,
 }
 
 impl AppState {
@@ -249,6 +256,9 @@ impl AppState {
             filter_history: Vec::new(),
             command_history: Vec::new(),
             generation: 0,
+            live: s.live,
+            paused: None,
+            unseen: 0,
             stale: false,
             refreshed: 0,
             quit: false,
@@ -313,6 +323,23 @@ impl AppState {
         self.scope = Scope::new(sel, clock);
         self.stale = false;
         self.rebuild();
+    }
+
+    /// Select again as events arrive. In live mode an events list at its
+    /// last row follows the new rows; one scrolled up stays put and counts them.
+    fn refresh(&mut self) {
+        let s = self.screen();
+        let events = matches!(s.body, Body::Events { .. });
+        let (len, at_end) = (s.body.len(), s.sel + 1 >= s.body.len());
+        self.reselect();
+        if self.live && events {
+            let grown = self.screen().body.len().saturating_sub(len) as u64;
+            if at_end {
+                self.step(i64::MAX / 2);
+            } else {
+                self.unseen += grown;
+            }
+        }
     }
 
     /// Rebuild the top screen's body, keeping the selection on the same row.
@@ -475,6 +502,9 @@ impl AppState {
         let s = self.screen_mut();
         let len = s.body.len() as i64;
         s.sel = (s.sel as i64 + by).clamp(0, (len - 1).max(0)) as usize;
+        if s.sel as i64 + 1 >= len {
+            self.unseen = 0;
+        }
         self.scroll();
     }
 
@@ -544,9 +574,9 @@ pub fn update(st: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             st.now = now;
-            if st.stale && now - st.refreshed >= REFRESH_EVERY {
+            if st.stale && st.paused.is_none() && now - st.refreshed >= REFRESH_EVERY {
                 st.refreshed = now;
-                st.reselect();
+                st.refresh();
             }
             Vec::new()
         }
@@ -751,6 +781,27 @@ fn normal(st: &mut AppState, cmd: Cmd) -> Vec<Effect> {
                 st.rebuild();
             } else {
                 st.overlay = Overlay::ConfirmReveal;
+            }
+        }
+        Cmd::Pause if !st.live => {
+            st.message = Some((
+                "p pauses live mode: start kaudit with --follow".into(),
+                Role::Muted,
+            ));
+        }
+        Cmd::Pause => {
+            st.paused = match st.paused {
+                Some(_) => None,
+                None => Some(st.idx.events.len()),
+            };
+            if st.paused.is_some() {
+                st.message = Some((
+                    "paused: events keep arriving; p resumes".into(),
+                    Role::Warning,
+                ));
+            } else {
+                st.message = None;
+                st.refresh();
             }
         }
         Cmd::Quit => st.quit = true,

@@ -24,6 +24,7 @@ pub enum Cmd {
     Help,
     Mark,
     Reveal,
+    Pause,
     Quit,
     // Text entry (filter and command lines).
     Submit,
@@ -55,6 +56,7 @@ impl Cmd {
             Cmd::Help => "help",
             Cmd::Mark => "mark",
             Cmd::Reveal => "reveal",
+            Cmd::Pause => "pause",
             Cmd::Quit => "quit",
             Cmd::Submit => "submit",
             Cmd::Cancel => "cancel",
@@ -83,6 +85,7 @@ impl Cmd {
             Cmd::Help => "this help",
             Cmd::Mark => "mark / unmark the event",
             Cmd::Reveal => "show or hide secret values (asks first)",
+            Cmd::Pause => "live mode: pause / resume the view (events keep arriving)",
             Cmd::Quit => "quit",
             Cmd::Submit => "apply",
             Cmd::Cancel => "cancel",
@@ -115,6 +118,7 @@ const ALL: &[Cmd] = &[
     Cmd::Help,
     Cmd::Mark,
     Cmd::Reveal,
+    Cmd::Pause,
     Cmd::Quit,
 ];
 
@@ -172,6 +176,7 @@ pub const DEFAULTS: &[(Mode, &str, Cmd)] = &[
     (Mode::Normal, "?", Cmd::Help),
     (Mode::Normal, "m", Cmd::Mark),
     (Mode::Normal, "r", Cmd::Reveal),
+    (Mode::Normal, "p", Cmd::Pause),
     (Mode::Normal, "q", Cmd::Quit),
     (Mode::Input, "enter", Cmd::Submit),
     (Mode::Input, "esc", Cmd::Cancel),

@@ -53,15 +53,19 @@ enum Msg {
 
 pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
     // Sources open before the terminal is taken: a missing file is a plain error.
-    let opened = source::open(&cfg.sources)?;
     let mut opts = LoadOptions::default();
     if let Some(w) = cfg.workers {
         opts.workers = w;
     }
     opts.keep_raw = true;
-    let notes = opened.notes;
-    let clusters = opened.clusters;
-    let loading = source::start(opened.inputs, opts.clone())?;
+    let (loading, notes, clusters) = if cfg.follow {
+        let live = source::open_live(&cfg.sources, Some(live_from(&cfg)))?;
+        (live.loading, live.notes, None)
+    } else {
+        let opened = source::open(&cfg.sources)?;
+        let loading = source::start(opened.inputs, opts.clone())?;
+        (loading, opened.notes, opened.clusters)
+    };
     let mut recycler = loading.recycler();
     let (tx, rx) = sync_channel::<Msg>(16);
     forward_source(loading.rx, tx.clone(), 0);
@@ -71,9 +75,23 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
     read_keys(tx.clone());
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
+    // A live source names its inputs as it opens them: name what was asked for.
+    let asked: Vec<String> = cfg
+        .sources
+        .iter()
+        .map(|s| match s {
+            SourceSpec::Path(p) => p.display().to_string(),
+            SourceSpec::Stdin => "stdin".into(),
+            SourceSpec::Loki(l) => format!("loki {}", source::loki::shown_url(&l.url)),
+        })
+        .collect();
     let label = cfg.label.unwrap_or_else(|| {
-        let names: Vec<&str> = loading
-            .names
+        let from = if loading.names.is_empty() {
+            &asked
+        } else {
+            &loading.names
+        };
+        let names: Vec<&str> = from
             .iter()
             .map(|n| match n.strip_prefix("loki ") {
                 // The server, not the query (the overview shows that).
@@ -100,6 +118,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
             size,
             now: now(),
             reveal: cfg.reveal,
+            live: cfg.follow,
         };
     let mut st = AppState::new(setup(
         loading.names.clone(),
@@ -202,7 +221,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                 &cfg.theme_dir,
                 cfg.truecolor,
             );
-            dirty |= !st.load.done;
+            dirty |= !st.load.done && !st.live;
         }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) && stopped.is_none() {
             term.draw(|f| super::ui::render(&st, &theme, f))?;
@@ -216,6 +235,20 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
         Some(why) => Err(RunError::Other(why)),
         None => Ok(()),
     }
+}
+
+/// Where live mode starts: the window's start, else Loki's default window
+/// (the last hour), else the start of the files.
+fn live_from(cfg: &TuiConfig) -> Nanos {
+    cfg.window.from.unwrap_or_else(|| {
+        cfg.sources
+            .iter()
+            .find_map(|s| match s {
+                SourceSpec::Loki(l) => Some(l.start),
+                _ => None,
+            })
+            .unwrap_or(Nanos::MIN)
+    })
 }
 
 /// The sources with the Loki stream selector replaced.
@@ -260,6 +293,7 @@ pub fn headless(
         size,
         now,
         reveal: false,
+        live: false,
     });
     st.errors.extend(opened.notes);
     let raw = loading.raw.clone();

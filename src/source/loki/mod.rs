@@ -24,7 +24,7 @@ use crate::query::Expr;
 use std::path::PathBuf;
 
 pub use fetch::Outcome;
-pub use http::{Http, LokiError};
+pub use http::{Http, LokiError, shown_url};
 
 /// Where Loki is and how to talk to it (SPEC §1, logcli's flags and variables).
 #[derive(Clone)]

@@ -552,3 +552,94 @@ fn a_cluster_is_chosen_from_the_picker_and_asked_for() {
     keys(&mut st, &["enter", "k", "esc"]);
     assert_eq!((st.reload.clone(), st.mode()), (None, Mode::Normal));
 }
+
+/// Live mode over a followed file: what arrives, up to `n` events in all.
+fn take_until(st: &mut AppState, rx: &std::sync::mpsc::Receiver<SourceMsg>, n: usize) {
+    while st.idx.events.len() < n {
+        let msg = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("followed lines arrive");
+        step(st, Action::Source { generation: 0, msg });
+    }
+}
+
+#[test]
+fn live_lists_follow_unless_scrolled_up_and_pause_holds_the_view() {
+    use std::io::Write;
+    let file = tempfile::NamedTempFile::new().expect("tmp");
+    let mut demo = Vec::new();
+    crate::demo::write_demo(&crate::demo::DemoOptions::default(), &mut demo).expect("demo");
+    let demo = String::from_utf8(demo).expect("utf-8");
+    let lines: Vec<&str> = demo.lines().collect();
+    let mut w = std::fs::OpenOptions::new()
+        .append(true)
+        .open(file.path())
+        .expect("open");
+    let mut add = |from: usize, to: usize| {
+        for l in &lines[from..to] {
+            writeln!(w, "{l}").expect("write");
+        }
+        w.flush().expect("flush");
+    };
+    add(0, 500);
+    let opts = crate::source::follow::FollowOptions {
+        from_start: true,
+        ..Default::default()
+    };
+    let loading = crate::source::follow::start(&[file.path().to_path_buf()], opts).expect("follow");
+    let now = parse_rfc3339(NOW).expect("time");
+    let mut st = AppState::new(Setup {
+        label: "live".into(),
+        names: Vec::new(),
+        raw: loading.raw.clone(),
+        terms: Vec::new(),
+        filter_text: String::new(),
+        window: Window::default(),
+        keymap: Keymap::default(),
+        theme: "default".into(),
+        size: (120, 40),
+        now,
+        reveal: false,
+        live: true,
+    });
+    let mut clock = now;
+    let mut tick = |st: &mut AppState| {
+        clock += REFRESH_EVERY;
+        step(st, Action::Tick(clock));
+    };
+    take_until(&mut st, &loading.rx, 500);
+    tick(&mut st);
+    testkit::command(&mut st, "events");
+    keys(&mut st, &["G"]);
+    let len = |st: &AppState| st.screen().body.len();
+    assert_eq!(len(&st), 500);
+    // At the last row: the list follows what arrives.
+    add(500, 600);
+    take_until(&mut st, &loading.rx, 600);
+    tick(&mut st);
+    assert_eq!(len(&st), 600);
+    assert_eq!(st.screen().sel, 599);
+    assert_eq!(st.unseen, 0);
+    // Scrolled up: the selection stays, the new rows are counted.
+    keys(&mut st, &["k", "k", "k"]);
+    let held = st.screen().body.event(st.screen().sel);
+    add(600, 650);
+    take_until(&mut st, &loading.rx, 650);
+    tick(&mut st);
+    assert_eq!(len(&st), 650);
+    assert_eq!(st.screen().body.event(st.screen().sel), held);
+    assert_eq!(st.unseen, 50);
+    assert!(testkit::screen(&st).contains("50 new ↓"));
+    // Paused: the events are taken in, the view holds still.
+    keys(&mut st, &["p"]);
+    add(650, 700);
+    take_until(&mut st, &loading.rx, 700);
+    tick(&mut st);
+    assert_eq!(len(&st), 650);
+    assert!(testkit::screen(&st).contains("PAUSED +50"));
+    keys(&mut st, &["p"]);
+    assert_eq!(len(&st), 700);
+    // Back at the bottom, nothing is unseen.
+    keys(&mut st, &["G"]);
+    assert_eq!(st.unseen, 0);
+}

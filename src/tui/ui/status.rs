@@ -15,7 +15,7 @@ pub fn status(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut left: Vec<(String, Role)> = Vec::new();
     let l = &st.load;
-    if !l.done {
+    if !l.done && !st.live {
         let pct = match &l.remote {
             Some(r) => Some(r.percent()),
             None if l.bytes_total > 0 => Some((l.bytes_read * 100 / l.bytes_total.max(1)).min(100)),
@@ -72,6 +72,27 @@ pub fn status(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
         skipped(st).map(|s| (s, Role::Warning))
     };
     let mut right: Vec<(String, Role)> = Vec::new();
+    if st.live {
+        match st.paused {
+            Some(at) => right.push((
+                format!(
+                    "PAUSED +{} ",
+                    thousands(st.idx.events.len().saturating_sub(at) as u64)
+                ),
+                Role::Warning,
+            )),
+            None => right.push(("● LIVE ".into(), Role::Accent)),
+        }
+        if st.unseen > 0 {
+            right.push((format!("{} new ↓ ", thousands(st.unseen)), Role::Accent));
+        }
+        if l.dropped > 0 {
+            right.push((
+                format!("{} dropped by Loki ", thousands(l.dropped)),
+                Role::Warning,
+            ));
+        }
+    }
     if st.reveal {
         right.push(("SECRETS SHOWN ".into(), Role::High));
     }
@@ -242,6 +263,16 @@ pub fn bottom(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
                 ));
             }
             _ => {}
+        }
+        if st.live {
+            cmds.push((
+                Cmd::Pause,
+                if st.paused.is_some() {
+                    "resume"
+                } else {
+                    "pause"
+                },
+            ));
         }
         cmds.extend([
             (Cmd::Filter, "filter"),
