@@ -420,8 +420,16 @@ impl AppState {
         if self.screen().page != page {
             self.stack.push(Screen::new(page));
             self.rebuild();
+            self.live_start();
         }
         fx
+    }
+
+    /// In live mode a list of events opens on its newest row, following.
+    fn live_start(&mut self) {
+        if self.live && matches!(self.screen().body, Body::Events { .. }) {
+            self.step(i64::MAX / 2);
+        }
     }
 
     /// A top-level view (`:secrets`): the overview, then it.
@@ -431,6 +439,7 @@ impl AppState {
             self.stack.push(Screen::new(page));
         }
         self.rebuild();
+        self.live_start();
     }
 
     fn back(&mut self) {

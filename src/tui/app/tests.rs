@@ -610,9 +610,9 @@ fn live_lists_follow_unless_scrolled_up_and_pause_holds_the_view() {
     take_until(&mut st, &loading.rx, 500);
     tick(&mut st);
     testkit::command(&mut st, "events");
-    keys(&mut st, &["G"]);
     let len = |st: &AppState| st.screen().body.len();
     assert_eq!(len(&st), 500);
+    assert_eq!(st.screen().sel, 499, "opens on the newest row");
     // At the last row: the list follows what arrives.
     add(500, 600);
     take_until(&mut st, &loading.rx, 600);
