@@ -301,6 +301,11 @@ impl AppState {
         self.quit
     }
 
+    /// When the screens were last selected again (a change to draw).
+    pub fn refreshed(&self) -> Nanos {
+        self.refreshed
+    }
+
     /// Histogram buckets for the screen width.
     fn buckets(&self) -> usize {
         layout::histogram_width(self.size.0)

@@ -212,6 +212,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
+            let refreshed = st.refreshed();
             perform(
                 &mut st,
                 Action::Tick(now()),
@@ -221,7 +222,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                 &cfg.theme_dir,
                 cfg.truecolor,
             );
-            dirty |= !st.load.done && !st.live;
+            dirty |= (!st.load.done && !st.live) || st.refreshed() != refreshed;
         }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) && stopped.is_none() {
             term.draw(|f| super::ui::render(&st, &theme, f))?;

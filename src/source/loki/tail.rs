@@ -82,7 +82,11 @@ pub fn start(spec: &LokiSpec, from: Option<Nanos>) -> Result<Live, SourceError> 
         }
     });
     let mut notes = prepared.notes;
-    notes.push(format!("loki: tailing {query}"));
+    if query != prepared.selector {
+        notes.push(format!(
+            "loki: following {query} (the filter is checked again here)"
+        ));
+    }
     Ok(Live { loading, notes })
 }
 
