@@ -200,7 +200,7 @@ fn people_only_by_default_and_the_rest_is_counted() {
     assert!(
         err.contains(&format!(
             "{} of system:* identities hidden",
-            thousands(hidden)
+            kaudit::model::text::thousands(hidden as u64)
         )),
         "{err}"
     );
@@ -266,16 +266,4 @@ fn table_lines_name_who_did_what() {
     assert!(got.iter().all(|l| !l.contains('\x1b')));
     assert!(got.iter().any(|l| l.contains("  ! ")), "{got:?}");
     t.interrupt();
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

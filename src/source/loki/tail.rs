@@ -212,6 +212,20 @@ impl Intake {
         self.out.send(Out::Note(n)).await.map_err(|_| Gone)
     }
 
+    /// Say what went wrong, then wait before trying again: 0.2 s, doubling
+    /// with each `attempt` up to 5 s.
+    async fn wait(&self, attempt: &mut u32, what: String) -> Result<(), Gone> {
+        let wait = backoff(*attempt);
+        *attempt += 1;
+        self.note(format!(
+            "{what}; trying again in {:.1} s",
+            wait.as_secs_f64()
+        ))
+        .await?;
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
     /// Where the next fill starts: a little before the newest entry.
     fn resume(&self, at_least: Nanos) -> Nanos {
         if self.newest == Nanos::MIN {
@@ -220,6 +234,15 @@ impl Intake {
             at_least.max(self.newest - SLACK)
         }
     }
+}
+
+/// An error that asking again will not mend (refused, a bad query, a
+/// set-up problem), as opposed to a network or server hiccup.
+fn fatal(e: &LokiError) -> bool {
+    matches!(
+        e,
+        LokiError::Refused { .. } | LokiError::Status { .. } | LokiError::Setup(_)
+    )
 }
 
 /// How a socket session ended.
@@ -267,10 +290,10 @@ async fn follow(
         let connected = now();
         let ws = match connect(http, query, connected, tls.clone()).await {
             Ok(ws) => ws,
-            Err(Connect::Refused(401 | 403, body)) => {
+            Err(Connect::Refused(status @ (401 | 403), body)) => {
                 return Err(Some(LokiError::Refused {
                     url: http.shown.clone(),
-                    status: 401,
+                    status,
                     body,
                     hint: "; check the credentials and the tenant (--org-id)",
                 }));
@@ -287,16 +310,8 @@ async fn follow(
                 return poll(http, query, resume, workers, intake).await;
             }
             Err(Connect::Network(e)) => {
-                attempt += 1;
-                let wait = backoff(attempt);
-                intake
-                    .note(format!(
-                        "loki: cannot open the tail ({e}); trying again in {:.1} s",
-                        wait.as_secs_f64()
-                    ))
-                    .await
-                    .map_err(gone)?;
-                tokio::time::sleep(wait).await;
+                let what = format!("loki: cannot open the tail ({e})");
+                intake.wait(&mut attempt, what).await.map_err(gone)?;
                 continue;
             }
         };
@@ -310,30 +325,18 @@ async fn follow(
                 if now() - connected > 30 * NANOS_PER_SEC {
                     attempt = 0;
                 }
-                let wait = backoff(attempt);
-                attempt += 1;
-                intake
-                    .note(format!(
-                        "loki: the tail closed ({why}); reconnecting in {:.1} s, from {}",
-                        wait.as_secs_f64(),
-                        crate::model::time::format_micros(resume)
-                    ))
-                    .await
-                    .map_err(gone)?;
-                tokio::time::sleep(wait).await;
+                let what = format!(
+                    "loki: the tail closed ({why}); it resumes from {}",
+                    crate::model::time::format_micros(resume)
+                );
+                intake.wait(&mut attempt, what).await.map_err(gone)?;
             }
             End::FillFailed(why) => {
-                attempt += 1;
-                let wait = backoff(attempt);
-                intake
-                    .note(format!(
-                        "loki: filling in from {} failed ({why}); trying again in {:.1} s",
-                        crate::model::time::format_micros(resume),
-                        wait.as_secs_f64()
-                    ))
-                    .await
-                    .map_err(gone)?;
-                tokio::time::sleep(wait).await;
+                let what = format!(
+                    "loki: filling in from {} failed ({why})",
+                    crate::model::time::format_micros(resume)
+                );
+                intake.wait(&mut attempt, what).await.map_err(gone)?;
             }
         }
     }
@@ -424,9 +427,7 @@ async fn session(
                             intake.entries(&waiting).await.map_err(gone)?;
                             waiting = Vec::new();
                         }
-                        Err(e @ (LokiError::Refused { .. } | LokiError::Status { .. } | LokiError::Setup(_))) => {
-                            return Ok(End::Fatal(e));
-                        }
+                        Err(e) if fatal(&e) => return Ok(End::Fatal(e)),
                         Err(e) => return Ok(End::FillFailed(e.to_string())),
                     }
                 }
@@ -506,22 +507,10 @@ async fn poll(
                 resume = intake.resume(resume.max(asked - SLACK));
                 tokio::time::sleep(POLL).await;
             }
-            Err(
-                e @ (LokiError::Refused { .. } | LokiError::Status { .. } | LokiError::Setup(_)),
-            ) => {
-                return Err(Some(e));
-            }
+            Err(e) if fatal(&e) => return Err(Some(e)),
             Err(e) => {
-                attempt += 1;
-                let wait = backoff(attempt);
-                intake
-                    .note(format!(
-                        "loki: polling failed ({e}); trying again in {:.1} s",
-                        wait.as_secs_f64()
-                    ))
-                    .await
-                    .map_err(|_| None)?;
-                tokio::time::sleep(wait).await;
+                let what = format!("loki: polling failed ({e})");
+                intake.wait(&mut attempt, what).await.map_err(|_| None)?;
             }
         }
     }

@@ -100,6 +100,21 @@ pub fn entries(body: &[u8]) -> Result<Vec<Entry>, String> {
     page(body).map(|p| p.entries)
 }
 
+/// The entries of several streams, oldest first.
+fn merged(streams: Vec<Stream>) -> Result<Vec<Entry>, String> {
+    let mut out = Vec::new();
+    for s in streams {
+        for Value(ts, line, _) in s.values {
+            let ts: Nanos = ts
+                .parse()
+                .map_err(|_| format!("the timestamp {ts:?} is not a number of nanoseconds"))?;
+            out.push(Entry { ts, line });
+        }
+    }
+    out.sort_by_key(|e| e.ts);
+    Ok(out)
+}
+
 /// A `query_range` answer: its entries, and Loki's warnings.
 pub struct Page {
     pub entries: Vec<Entry>,
@@ -125,18 +140,8 @@ pub fn page(body: &[u8]) -> Result<Page, String> {
             d.result_type
         ));
     }
-    let mut out = Vec::new();
-    for s in d.result {
-        for Value(ts, line, _) in s.values {
-            let ts: Nanos = ts
-                .parse()
-                .map_err(|_| format!("the timestamp {ts:?} is not a number of nanoseconds"))?;
-            out.push(Entry { ts, line });
-        }
-    }
-    out.sort_by_key(|e| e.ts);
     Ok(Page {
-        entries: out,
+        entries: merged(d.result)?,
         warnings,
     })
 }
@@ -160,18 +165,8 @@ struct TailData {
 pub fn tail_frame(body: &[u8]) -> Result<TailFrame, String> {
     let d: TailData =
         serde_json::from_slice(body).map_err(|e| format!("not a Loki tail frame ({e})"))?;
-    let mut entries = Vec::new();
-    for s in d.streams {
-        for Value(ts, line, _) in s.values {
-            let ts: Nanos = ts
-                .parse()
-                .map_err(|_| format!("the timestamp {ts:?} is not a number of nanoseconds"))?;
-            entries.push(Entry { ts, line });
-        }
-    }
-    entries.sort_by_key(|e| e.ts);
     Ok(TailFrame {
-        entries,
+        entries: merged(d.streams)?,
         dropped: d.dropped_entries.map_or(0, |d| d.len() as u64),
     })
 }
