@@ -216,12 +216,14 @@ impl Tail {
         if picked.is_empty() {
             return Ok(());
         }
-        // The findings change only with events an investigation looks at.
-        self.lenses.update(&self.idx);
-        if picked
-            .iter()
-            .any(|&id| self.idx.events[id].flags & FLAG_LENS != 0)
+        // Only table lines name findings; they change only with events an
+        // investigation looks at.
+        if cfg.format == Format::Table
+            && picked
+                .iter()
+                .any(|&id| self.idx.events[id].flags & FLAG_LENS != 0)
         {
+            self.lenses.update(&self.idx);
             self.ranking = Ranking::new(&self.idx, &self.lenses);
         }
         for id in picked {

@@ -72,7 +72,10 @@ pub fn status(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
         skipped(st).map(|s| (s, Role::Warning))
     };
     let mut right: Vec<(String, Role)> = Vec::new();
-    if st.live {
+    if st.live && l.done {
+        // The live source gave up (the error says why): say it is over.
+        right.push(("■ ENDED ".into(), Role::Error));
+    } else if st.live {
         match st.paused {
             Some(at) => right.push((
                 format!(
