@@ -69,7 +69,16 @@ fn a_directory_follows_its_active_file_through_a_rotation() {
     rotation_in_a_burst(true);
 }
 
+#[test]
+fn two_rotations_between_two_looks_lose_nothing() {
+    rotations_in_a_burst(false, &[1000, 2000]);
+}
+
 fn rotation_in_a_burst(follow_dir: bool) {
+    rotations_in_a_burst(follow_dir, &[1500]);
+}
+
+fn rotations_in_a_burst(follow_dir: bool, at: &[usize]) {
     let (dir, lines) = demo_lines(3000);
     let log = dir.path().join("audit.log");
     append(&log, &lines[..10]);
@@ -82,9 +91,9 @@ fn rotation_in_a_burst(follow_dir: bool) {
     };
     let mut f = OpenOptions::new().append(true).open(&log).expect("open");
     for (i, l) in lines[10..].iter().enumerate() {
-        if i == 1500 {
+        if at.contains(&i) {
             f.flush().expect("flush");
-            std::fs::rename(&log, rotated(i / 1000)).expect("rename");
+            std::fs::rename(&log, rotated(i / 500)).expect("rename");
             f = OpenOptions::new()
                 .create(true)
                 .append(true)

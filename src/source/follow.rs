@@ -157,28 +157,75 @@ impl Follower {
                 }
                 Ok(())
             }
-            Some(_) => {
+            Some(c) => {
                 // Rotated (or deleted and created again): what the old file
                 // got before the switch is read first, so nothing is lost.
-                while self.read_new()? >= READ_MAX {}
-                self.finish_current()?;
-                self.open(&path, id, false)
+                let old = c.id;
+                self.read_to_end()?;
+                self.rotated(old)
             }
-            None => self.open(&path, id, at_end),
+            None => self.open(&path, id, at_end).map(|_| ()),
         }
     }
 
-    fn open(&mut self, path: &Path, id: (u64, u64), at_end: bool) -> Result<(), Gone> {
+    /// After the file `old`: every file rotated since, oldest first (two
+    /// rotations between two looks leave one in between), then the active
+    /// one. A rotation while this runs changes the file under a name between
+    /// its `stat` and its `open`: then round again.
+    fn rotated(&mut self, old: (u64, u64)) -> Result<(), Gone> {
+        let mut done = vec![old];
+        for _ in 0..4 {
+            let Some((path, meta)) = self.active() else {
+                return Ok(());
+            };
+            for p in rotated_between(old, &path) {
+                let Ok(m) = std::fs::metadata(&p) else {
+                    continue;
+                };
+                let id = super::file_id(&m);
+                if !done.contains(&id) && self.open(&p, id, false)? {
+                    self.read_to_end()?;
+                    done.push(id);
+                }
+            }
+            let id = super::file_id(&meta);
+            if done.contains(&id) || self.open(&path, id, false)? {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Read a file left behind to its end; a last line without its newline
+    /// is parsed as it is (it will never be completed).
+    fn read_to_end(&mut self) -> Result<(), Gone> {
+        while self.read_new()? >= READ_MAX {}
+        if self.carry.is_empty() {
+            return Ok(());
+        }
+        let data = std::mem::take(&mut self.carry);
+        self.parse(data)
+    }
+
+    /// Open the file at `path` if it is still the file `id` (the name may
+    /// have moved on to the next file since it was looked at).
+    fn open(&mut self, path: &Path, id: (u64, u64), at_end: bool) -> Result<bool, Gone> {
         let name = path.display().to_string();
         let mut file = match File::open(path) {
             Ok(f) => f,
             // Gone again between the stat and the open: the next look sees.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(false),
         };
+        if file.metadata().map(|m| super::file_id(&m)).ok() != Some(id) {
+            return Ok(false);
+        }
         let offset = if at_end {
             match end_of_last_line(&mut file) {
                 Ok(o) => o,
-                Err(e) => return self.send(SourceMsg::Warning(format!("{name}: {e}"))),
+                Err(e) => {
+                    self.send(SourceMsg::Warning(format!("{name}: {e}")))?;
+                    return Ok(false);
+                }
             }
         } else {
             0
@@ -200,17 +247,7 @@ impl Follower {
             lines: 0,
         });
         self.carry.clear();
-        Ok(())
-    }
-
-    /// A file left behind ends here: a last line without its newline is
-    /// parsed as it is (it will never be completed).
-    fn finish_current(&mut self) -> Result<(), Gone> {
-        if self.carry.is_empty() {
-            return Ok(());
-        }
-        let data = std::mem::take(&mut self.carry);
-        self.parse(data)
+        Ok(true)
     }
 
     /// Read what was appended; parse the complete lines. Returns bytes read.
@@ -278,6 +315,41 @@ impl Follower {
     fn send(&self, m: SourceMsg) -> Result<(), Gone> {
         self.tx.send(m).map_err(|_| Gone)
     }
+}
+
+/// The rotated files written after the file `old` and before `active`, in
+/// the order they were written (names in rotation order, as `dir` sorts
+/// them). Compressed ones are left out: a file being compressed was read
+/// before, while it was plain. None when `old` is no longer in the directory.
+fn rotated_between(old: (u64, u64), active: &Path) -> Vec<PathBuf> {
+    let Some(dir) = active.parent() else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(listing) = super::dir::list(dir) else {
+        return Vec::new();
+    };
+    let id = |p: &Path| std::fs::metadata(p).ok().map(|m| super::file_id(&m));
+    let files = listing.files;
+    let (Some(from), Some(to)) = (
+        files.iter().position(|p| id(p) == Some(old)),
+        files
+            .iter()
+            .position(|p| p.file_name() == active.file_name()),
+    ) else {
+        return Vec::new();
+    };
+    files
+        .get(from + 1..to)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "gz"))
+        .cloned()
+        .collect()
 }
 
 /// Where the last complete line of a file ends: following starts there, so
