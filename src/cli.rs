@@ -39,6 +39,8 @@ pub enum Command {
     Findings(QueryArgs),
     /// Follow new events as they are written (people only unless --all)
     Tail(TailArgs),
+    /// Write the matching events as evidence: jsonl, csv (md and case: a report, a case directory)
+    Export(ExportArgs),
     /// The bundled demo incident (--write FILE: write it as JSON lines instead)
     Demo(DemoArgs),
 }
@@ -146,6 +148,21 @@ pub struct TailArgs {
 }
 
 #[derive(Args, Debug, Default, Clone)]
+pub struct ExportArgs {
+    /// Where to write (the format follows the extension: .jsonl, .csv, .md; else --format)
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Replace PATH if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Allow PATH inside a directory that holds an input
+    #[arg(long)]
+    pub in_input_dir: bool,
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+#[derive(Args, Debug, Default, Clone)]
 pub struct DemoArgs {
     /// Write the demo log as JSON lines to FILE (- for standard output)
     #[arg(long, value_name = "FILE")]
@@ -182,4 +199,8 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+    /// Markdown report (export)
+    Md,
+    /// Case directory: events, report, findings, lenses, manifest (export)
+    Case,
 }

@@ -32,6 +32,7 @@ pub enum Action {
     Exec,
     Findings,
     Tail,
+    Export,
 }
 
 impl Action {
@@ -46,6 +47,7 @@ impl Action {
             Action::Exec => "exec",
             Action::Findings => "findings",
             Action::Tail => "tail",
+            Action::Export => "export",
         }
     }
 
@@ -53,6 +55,7 @@ impl Action {
         match self {
             Action::Summary | Action::Denied => &[Format::Table, Format::Json],
             Action::Tail => &[Format::Table, Format::Jsonl],
+            Action::Export => &[Format::Jsonl, Format::Csv],
             Action::Findings => &[Format::Table, Format::Json, Format::Jsonl],
             Action::Events | Action::Users | Action::Objects | Action::Secrets | Action::Exec => {
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv]
@@ -85,6 +88,8 @@ pub struct QueryConfig {
     pub all: bool,
     /// Colour on standard output (a terminal, and no NO_COLOR / --no-color).
     pub color: bool,
+    /// `export`: where the evidence goes.
+    pub export: Option<crate::export::Target>,
 }
 
 /// Who groups the requests of a Loki window: kaudit, after downloading the
@@ -118,6 +123,7 @@ impl QueryConfig {
             server_side: self.server_side,
             all: self.all,
             color: self.color,
+            export: self.export.clone(),
         }
     }
 }
@@ -134,7 +140,7 @@ pub struct DemoConfig {
 
 pub enum Config {
     Query(QueryConfig),
-    Demo(DemoConfig),
+    Demo(Box<DemoConfig>),
     Tui(TuiConfig),
 }
 
@@ -217,6 +223,25 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
             q.all = t.all;
             Ok(Config::Query(q))
         }
+        Some(cli::Command::Export(e)) => {
+            let mut args = e.query;
+            if args.format.is_none() {
+                args.format = format_of(&e.out);
+            }
+            if args.format.is_none() {
+                return Err(UsageError::Other(format!(
+                    "which format for {}? give --format jsonl or csv (or name it .jsonl, .csv)",
+                    e.out.display()
+                )));
+            }
+            let mut q = query_config(Action::Export, args, env)?;
+            q.export = Some(crate::export::Target {
+                path: e.out,
+                force: e.force,
+                in_input_dir: e.in_input_dir,
+            });
+            Ok(Config::Query(q))
+        }
         Some(cli::Command::Findings(q)) => {
             query_config(Action::Findings, q, env).map(Config::Query)
         }
@@ -245,14 +270,14 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
             } else {
                 None
             };
-            Ok(Config::Demo(DemoConfig {
+            Ok(Config::Demo(Box::new(DemoConfig {
                 write: d.write,
                 events: d.events,
                 seed: d.seed,
                 force: d.force,
                 summary,
                 tui,
-            }))
+            })))
         }
     }
 }
@@ -318,6 +343,15 @@ fn tui_config(
         keymap,
         follow: false,
     })
+}
+
+/// An export's format from its file name.
+fn format_of(out: &std::path::Path) -> Option<Format> {
+    match out.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "jsonl" | "ndjson" => Some(Format::Jsonl),
+        "csv" => Some(Format::Csv),
+        _ => None,
+    }
 }
 
 fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, UsageError> {
@@ -408,6 +442,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         server_side,
         all: false,
         color: env.stdout_is_terminal && !env.no_color && !q.look.no_color,
+        export: None,
     })
 }
 

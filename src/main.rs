@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let mut err = io::stderr();
     let result = match cfg {
         Config::Query(q) => commands::run_query(&q, &mut out, &mut err),
-        Config::Demo(d) => commands::demo::run(d, &mut out, &mut err),
+        Config::Demo(d) => commands::demo::run(*d, &mut out, &mut err),
         Config::Tui(t) => kaudit::tui::runtime::run(t),
     };
     let result = result.and_then(|()| out.flush().map_err(RunError::Io));

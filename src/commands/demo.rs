@@ -19,25 +19,20 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         }
         Some(path) => {
             if path.exists() && !cfg.force {
-                return Err(RunError::Other(format!(
-                    "{} exists; pass --force to replace it",
-                    path.display()
-                )));
+                return Err(RunError::Other(
+                    crate::export::ExportError::Exists(path.display().to_string()).to_string(),
+                ));
             }
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            // Written beside the target and renamed, so a failure leaves no half file.
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| RunError::Other(format!("cannot write in {}: {e}", dir.display())))?;
-            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-            let stats = write_demo(&opts, &mut w)?;
-            w.flush()?;
-            drop(w);
-            tmp.persist(path).map_err(|e| {
-                RunError::Other(format!("cannot write {}: {}", path.display(), e.error))
-            })?;
+            // Whole or not at all (see `export::write_file`).
+            let mut stats = None;
+            crate::export::write_file(path, cfg.force, |w| {
+                stats = Some(write_demo(&opts, w)?);
+                Ok(())
+            })
+            .map_err(|e| RunError::Other(e.to_string()))?;
+            let Some(stats) = stats else {
+                return Err(RunError::Other("the demo was not written".into()));
+            };
             writeln!(
                 err,
                 "kaudit: wrote {} events ({} → {}) to {}",

@@ -22,7 +22,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match cfg.format {
-        Format::Table => table(cfg, idx, sel, out),
+        Format::Table | Format::Md | Format::Case => table(cfg, idx, sel, out),
         Format::Csv => csv(idx, sel, raw, out),
         Format::Jsonl | Format::Json => lines(cfg, idx, sel, raw, out),
     }

@@ -115,7 +115,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 csv_row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>())
             })
         }
-        Format::Table => {
+        Format::Table | Format::Md | Format::Case => {
             // Sessions that findings point at first, most severe first; then by start.
             let clock = Clock::over(sessions.iter().map(|s| s.start));
             let mut rows = sessions;

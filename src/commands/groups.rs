@@ -97,7 +97,7 @@ fn write_list<T>(
                 csv_row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>())
             })
         }
-        Format::Table => {
+        Format::Table | Format::Md | Format::Case => {
             let mut t = Table::new((shape.columns)());
             for i in items {
                 t.row((shape.row)(i));

@@ -5,6 +5,7 @@ pub mod demo;
 mod denied;
 mod events;
 mod exec;
+mod export;
 mod findings;
 mod groups;
 pub mod output;
@@ -140,6 +141,10 @@ pub fn run_query(
         }
         return Ok(());
     }
+    if let Some(t) = &cfg.export {
+        t.check(&cfg.sources)
+            .map_err(|e| RunError::Other(e.to_string()))?;
+    }
     let ready = match server::plan(cfg, err)? {
         server::Plan::Count(counter) => return server::run(cfg, counter, out, err),
         server::Plan::Download(ready) => ready,
@@ -149,18 +154,13 @@ pub fn run_query(
         opts.workers = w;
     }
     let matcher_needs_raw = crate::query::Matcher::new(&cfg.terms, &Index::new()).uses_raw();
-    opts.keep_raw = cfg.action == Action::Events || matcher_needs_raw;
+    let lines = matches!(cfg.action, Action::Events | Action::Export);
+    opts.keep_raw = lines || matcher_needs_raw;
     let mut loaded = load(&cfg.sources, opts, ready)?;
     let matcher = Matcher::new(&cfg.terms, &loaded.index);
     let raw = loaded.raw.clone();
     let mut reader = raw.reader();
-    let sel = select(
-        &mut loaded.index,
-        &matcher,
-        cfg.window,
-        &mut reader,
-        cfg.action == Action::Events,
-    );
+    let sel = select(&mut loaded.index, &matcher, cfg.window, &mut reader, lines);
     let result = match cfg.action {
         Action::Summary => summary::write(cfg, &loaded.index, &sel, out),
         Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),
@@ -176,6 +176,18 @@ pub fn run_query(
         Action::Findings => findings::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
         // Answered before loading: it never ends.
         Action::Tail => Ok(()),
+        Action::Export => {
+            // Evidence that is known to be incomplete is not written.
+            if !loaded.index.failed.is_empty() {
+                report(&loaded, err)?;
+                return Err(RunError::Other(format!(
+                    "{}; nothing was exported",
+                    loaded.index.failed.join("; ")
+                )));
+            }
+            return export::write(cfg, &loaded.index, &sel, &mut reader, err)
+                .and_then(|()| report(&loaded, err).map_err(RunError::Io));
+        }
     };
     let flushed = result.and_then(|()| out.flush());
     report(&loaded, err)?;

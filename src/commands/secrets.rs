@@ -123,7 +123,8 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 )
             })
         }
-        Format::Table => table(cfg, idx, l, out),
+        // md and case are export's alone (config refuses them here).
+        Format::Table | Format::Md | Format::Case => table(cfg, idx, l, out),
     }
 }
 

@@ -242,7 +242,7 @@ impl Tail {
                         }
                     }
                 }
-                Format::Table => self.row(cfg, &e, lines),
+                Format::Table | Format::Md | Format::Case => self.row(cfg, &e, lines),
             }
             self.shown += 1;
         }

@@ -241,6 +241,12 @@ fn read_prefix(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// Whether two paths' metadata are of one file (a hard link, a symlink, or
+/// the same path written two ways).
+pub fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    file_id(a) == file_id(b)
+}
+
 #[cfg(unix)]
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;

@@ -1,0 +1,195 @@
+//! `kaudit export`: evidence files that hold the events as read (redacted by
+//! default), CSV a reader takes back, mode 0600, never over a file without
+//! --force, never over or beside an input unless asked.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+
+fn export(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    common::kaudit()
+        .arg("export")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run")
+}
+
+fn lines(p: &Path) -> Vec<String> {
+    std::fs::read_to_string(p)
+        .expect("read")
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// The secret values of a line (SPEC §4): `data` and `stringData` of a
+/// Secret or of the items of a SecretList, a Secret's last-applied
+/// configuration, a TokenRequest's `status.token`.
+fn secret_values(v: &Value, secret: bool, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            let kind = m.get("kind").and_then(Value::as_str);
+            let secret = secret || kind == Some("Secret");
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("data" | "stringData", Value::Object(d)) if secret => {
+                        out.extend(d.values().filter_map(|s| s.as_str().map(String::from)));
+                    }
+                    ("items", Value::Array(items)) if kind == Some("SecretList") => {
+                        items.iter().for_each(|i| secret_values(i, true, out));
+                    }
+                    ("kubectl.kubernetes.io/last-applied-configuration", Value::String(s))
+                        if secret =>
+                    {
+                        out.push(s.clone());
+                    }
+                    ("token", Value::String(t)) if kind.is_none() => out.push(t.clone()),
+                    _ => secret_values(x, secret && k == "metadata", out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| secret_values(x, false, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn jsonl_is_the_input_with_secret_values_redacted() {
+    let (dir, log) = common::demo_log(3000);
+    let out_dir = dir.path().join("evidence");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    let input = lines(&log);
+    let o = export(&log, &out_dir.join("all.jsonl"), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = lines(&out_dir.join("all.jsonl"));
+    assert_eq!(got.len(), input.len());
+    let mut secrets = Vec::new();
+    let (mut same, mut changed) = (0, 0);
+    for (a, b) in input.iter().zip(&got) {
+        let mut vals = Vec::new();
+        secret_values(&serde_json::from_str(a).expect("json"), false, &mut vals);
+        if vals.is_empty() {
+            assert_eq!(a, b, "a line without secret values is exported as read");
+            same += 1;
+        } else {
+            assert_ne!(a, b);
+            changed += 1;
+            secrets.extend(vals);
+        }
+    }
+    assert!(
+        changed > 0 && same > 0,
+        "{changed} lines with secret values"
+    );
+    let text = std::fs::read_to_string(out_dir.join("all.jsonl")).expect("read");
+    let leaked: Vec<&String> = secrets
+        .iter()
+        .filter(|s| s.len() >= 8 && text.contains(s.as_str()))
+        .collect();
+    assert!(leaked.is_empty(), "{leaked:?}");
+    // --no-redact gives the input back, byte for byte.
+    let o = export(&log, &out_dir.join("raw.jsonl"), &["--no-redact"]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read(out_dir.join("raw.jsonl")).expect("read"),
+        std::fs::read(&log).expect("read")
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NOT redacted"));
+}
+
+#[test]
+fn csv_round_trips_through_a_csv_reader() {
+    let (dir, log) = common::demo_log(3000);
+    let out = dir.path().join("evidence");
+    std::fs::create_dir(&out).expect("mkdir");
+    let csv = out.join("denied.csv");
+    let o = export(&log, &csv, &["--filter", "@denied"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Python's csv module, an independent reader.
+    let read = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))",
+        ])
+        .arg(&csv)
+        .output()
+        .expect("python3");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let rows: Vec<Vec<String>> = serde_json::from_slice(&read.stdout).expect("rows");
+    let want: Vec<Value> = lines(&log)
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .filter(|v| {
+            let code = common::code(v);
+            matches!(code, Some(401 | 403)) || common::decision(v) == "forbid"
+        })
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(rows[0].len(), 17);
+    assert_eq!(rows[0][1], "auditID");
+    assert_eq!(rows.len(), want.len() + 1);
+    let mut ids: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    let mut want_ids: Vec<&str> = want.iter().map(|v| common::s(v, &["auditID"])).collect();
+    ids.sort();
+    want_ids.sort();
+    assert_eq!(ids, want_ids);
+    assert!(rows.iter().all(|r| r.len() == 17), "every row whole");
+    // The request URI comes back whole, commas and all.
+    let uris: Vec<&str> = rows[1..].iter().map(|r| r[16].as_str()).collect();
+    assert!(uris.iter().all(|u| u.starts_with('/')), "{uris:?}");
+}
+
+#[test]
+fn files_are_private_never_overwritten_and_never_inputs() {
+    let (dir, log) = common::demo_log(2000);
+    let out = dir.path().join("evidence");
+    std::fs::create_dir(&out).expect("mkdir");
+    let f = out.join("e.jsonl");
+    assert!(export(&log, &f, &["--filter", "@exec"]).status.success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&f).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = std::fs::read(&f).expect("read");
+    // Not over an existing file without --force.
+    let o = export(&log, &f, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("exists; --force replaces it"));
+    assert_eq!(std::fs::read(&f).expect("read"), before);
+    assert!(export(&log, &f, &["--force"]).status.success());
+    assert!(std::fs::read(&f).expect("read").len() > before.len());
+    // Never over an input, even with --force; not beside one unless asked.
+    let input = std::fs::read(&log).expect("read");
+    let o = export(&log, &log.with_extension("jsonl"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("directory of an input"));
+    let link = dir.path().join("same.jsonl");
+    std::fs::hard_link(&log, &link).expect("link");
+    let o = export(&log, &link, &["--force", "--in-input-dir"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is an input"));
+    assert_eq!(std::fs::read(&log).expect("read"), input);
+    assert!(
+        export(&log, &dir.path().join("beside.jsonl"), &["--in-input-dir"])
+            .status
+            .success()
+    );
+    // A place that cannot be written: an error, and nothing left behind.
+    let o = export(&log, &out.join("missing/e.jsonl"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("e.jsonl")]);
+}
