@@ -55,7 +55,7 @@ impl Action {
         match self {
             Action::Summary | Action::Denied => &[Format::Table, Format::Json],
             Action::Tail => &[Format::Table, Format::Jsonl],
-            Action::Export => &[Format::Jsonl, Format::Csv],
+            Action::Export => &[Format::Jsonl, Format::Csv, Format::Md, Format::Case],
             Action::Findings => &[Format::Table, Format::Json, Format::Jsonl],
             Action::Events | Action::Users | Action::Objects | Action::Secrets | Action::Exec => {
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv]
@@ -90,6 +90,8 @@ pub struct QueryConfig {
     pub color: bool,
     /// `export`: where the evidence goes.
     pub export: Option<crate::export::Target>,
+    /// The filters as given, for reports.
+    pub filter_text: Vec<String>,
 }
 
 /// Who groups the requests of a Loki window: kaudit, after downloading the
@@ -124,6 +126,7 @@ impl QueryConfig {
             all: self.all,
             color: self.color,
             export: self.export.clone(),
+            filter_text: self.filter_text.clone(),
         }
     }
 }
@@ -230,7 +233,7 @@ pub fn build(cli: cli::Cli, env: &Env) -> Result<Config, UsageError> {
             }
             if args.format.is_none() {
                 return Err(UsageError::Other(format!(
-                    "which format for {}? give --format jsonl or csv (or name it .jsonl, .csv)",
+                    "which format for {}? give --format jsonl, csv, md or case (or name it .jsonl, .csv, .md)",
                     e.out.display()
                 )));
             }
@@ -350,6 +353,7 @@ fn format_of(out: &std::path::Path) -> Option<Format> {
     match out.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "jsonl" | "ndjson" => Some(Format::Jsonl),
         "csv" => Some(Format::Csv),
+        "md" | "markdown" => Some(Format::Md),
         _ => None,
     }
 }
@@ -443,6 +447,7 @@ fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, 
         all: false,
         color: env.stdout_is_terminal && !env.no_color && !q.look.no_color,
         export: None,
+        filter_text: q.filter.clone(),
     })
 }
 

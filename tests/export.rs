@@ -193,3 +193,122 @@ fn files_are_private_never_overwritten_and_never_inputs() {
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("e.jsonl")]);
 }
+
+#[test]
+fn a_case_file_verifies_and_comes_out_the_same_twice() {
+    let (dir, log) = common::demo_log(3000);
+    let out = dir.path().join("evidence");
+    std::fs::create_dir(&out).expect("mkdir");
+    let (a, b) = (out.join("incident-42"), out.join("again"));
+    for p in [&a, &b] {
+        let o = export(&log, p, &["--format", "case", "--filter", "@humans"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(a.join("MANIFEST.json")).expect("read"))
+            .expect("json");
+    let files = manifest["files"].as_array().expect("files");
+    let names: Vec<&str> = files
+        .iter()
+        .map(|f| f["file"].as_str().expect("name"))
+        .collect();
+    for want in [
+        "events.jsonl",
+        "report.md",
+        "findings.json",
+        "secrets.json",
+        "denied.json",
+        "exec.json",
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+    // Every listed file has the size and SHA-256 the manifest says (sha256sum, not kaudit).
+    for f in files {
+        let p = a.join(f["file"].as_str().expect("name"));
+        let sum = std::process::Command::new("sha256sum")
+            .arg(&p)
+            .output()
+            .expect("sha256sum");
+        let sum = String::from_utf8_lossy(&sum.stdout);
+        assert_eq!(
+            sum.split_whitespace().next(),
+            f["sha256"].as_str(),
+            "{}",
+            p.display()
+        );
+        assert_eq!(
+            std::fs::metadata(&p).expect("meta").len(),
+            f["bytes"].as_u64().expect("bytes")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", p.display());
+        }
+    }
+    // The input's own hash is in the scope.
+    let input = &manifest["scope"]["inputs"][0];
+    assert_eq!(
+        input["bytes"].as_u64(),
+        Some(std::fs::metadata(&log).expect("meta").len())
+    );
+    assert_eq!(manifest["scope"]["redacted"], Value::Bool(true));
+    // The same export again: the same bytes, but for the manifest's `created`.
+    for n in &names {
+        assert_eq!(
+            std::fs::read(a.join(n)).expect("read"),
+            std::fs::read(b.join(n)).expect("read"),
+            "{n}"
+        );
+    }
+    let mut mb: Value =
+        serde_json::from_slice(&std::fs::read(b.join("MANIFEST.json")).expect("read"))
+            .expect("json");
+    let mut ma = manifest.clone();
+    ma["created"] = Value::Null;
+    mb["created"] = Value::Null;
+    assert_eq!(ma, mb);
+    // The report: scope, findings, people, the lenses; no secret value.
+    let report = std::fs::read_to_string(a.join("report.md")).expect("read");
+    for h in [
+        "# Audit evidence",
+        "## Inputs",
+        "## Findings",
+        "## People, in time order",
+        "### jordan.lee@corp.example",
+        "## Secrets",
+        "## Denied",
+        "## Exec",
+    ] {
+        assert!(report.contains(h), "{h}");
+    }
+    let mut secrets = Vec::new();
+    for l in lines(&log) {
+        secret_values(
+            &serde_json::from_str(&l).expect("json"),
+            false,
+            &mut secrets,
+        );
+    }
+    assert!(
+        secrets
+            .iter()
+            .all(|s| s.len() < 8 || !report.contains(s.as_str()))
+    );
+    // Not over an existing case without --force; with it, only over a case file.
+    let o = export(&log, &a, &["--format", "case"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        export(&log, &a, &["--format", "case", "--force"])
+            .status
+            .success()
+    );
+    let o = export(&log, &out, &["--format", "case", "--force"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a directory that is not a case file stays"
+    );
+    assert!(out.join("incident-42").is_dir());
+}

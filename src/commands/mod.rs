@@ -185,7 +185,7 @@ pub fn run_query(
                     loaded.index.failed.join("; ")
                 )));
             }
-            return export::write(cfg, &loaded.index, &sel, &mut reader, err)
+            return export::write(cfg, &loaded.index, &sel, &mut reader, &loaded.names, err)
                 .and_then(|()| report(&loaded, err).map_err(RunError::Io));
         }
     };

@@ -108,3 +108,88 @@ pub fn write_file(
     })?;
     Ok(())
 }
+
+/// Size and SHA-256 (hex) of a file, read through once.
+pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = std::io::Read::read(&mut f, &mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((n, hex(&h.finalize())))
+}
+
+/// SHA-256 (hex) of bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Write a directory whole or not at all: its files go into a temporary
+/// directory beside it (mode 0700, files 0600), renamed into place when all
+/// are written. With `force`, an existing directory is replaced only if it
+/// is an earlier case file (it holds `marker`).
+pub fn write_dir(
+    path: &Path,
+    force: bool,
+    marker: &str,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), ExportError> {
+    let err = |err: io::Error| ExportError::Write {
+        path: path.display().to_string(),
+        err,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".kaudit-")
+        .suffix(".part")
+        .tempdir_in(parent(path))
+        .map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o700))
+            .map_err(err)?;
+    }
+    for (name, bytes) in files {
+        let f = tmp.path().join(name);
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        let mut file = o.open(&f).map_err(err)?;
+        file.write_all(bytes).map_err(err)?;
+        file.sync_all().map_err(err)?;
+    }
+    if path.exists() {
+        if !force {
+            return Err(ExportError::Exists(path.display().to_string()));
+        }
+        if !path.join(marker).is_file() {
+            return Err(ExportError::Write {
+                path: path.display().to_string(),
+                err: io::Error::other(format!(
+                    "it exists and is not a kaudit case file (no {marker}); kaudit replaces only its own"
+                )),
+            });
+        }
+        std::fs::remove_dir_all(path).map_err(err)?;
+    }
+    let kept = tmp.keep();
+    std::fs::rename(&kept, path).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        err(e)
+    })?;
+    Ok(())
+}
