@@ -18,8 +18,8 @@
 //! store, kept open, so details and exports read events back even after the
 //! file was renamed or deleted.
 
-use super::{Loading, RawStore, SkippedLine, SourceError, SourceMsg};
-use crate::parse::{Batch, parse_chunk};
+use super::{Loading, RawStore, SourceError, SourceMsg};
+use crate::parse::Batch;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -283,25 +283,8 @@ impl Follower {
         };
         let base = c.offset - self.carry.len() as u64 - data.len() as u64;
         let spare = self.spare.lock().ok().and_then(|rx| rx.try_recv().ok());
-        let mut batch = match spare {
-            Some(mut b) => {
-                b.reset(c.input, self.chunk);
-                b
-            }
-            None => Box::new(Batch::new(c.input, self.chunk)),
-        };
+        let (batch, skipped) = super::parse_live(spare, c.input, self.chunk, &data, base, c.lines);
         self.chunk += 1;
-        batch.lines = parse_chunk(&data, base, &mut batch);
-        batch.bytes = data.len() as u64;
-        let skipped: Vec<SkippedLine> = batch
-            .skipped
-            .drain(..)
-            .map(|s| SkippedLine {
-                input: c.input,
-                line: c.lines + s.line + 1,
-                reason: s.reason,
-            })
-            .collect();
         c.lines += batch.lines;
         if !batch.events.is_empty() {
             self.send(SourceMsg::Batch(batch))?;

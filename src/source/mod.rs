@@ -341,6 +341,39 @@ pub struct Progress {
     pub remote: Option<loki::Outcome>,
 }
 
+/// Complete lines of a live source (a followed file, the Loki tail) parsed
+/// into a batch, reusing a consumed one when given. `base` is the offset of
+/// `data` in input `input`, `lines_before` how many lines that input had
+/// before it, for the numbers of the skipped lines returned beside.
+fn parse_live(
+    spare: Option<Box<Batch>>,
+    input: u32,
+    chunk: u64,
+    data: &[u8],
+    base: u64,
+    lines_before: u64,
+) -> (Box<Batch>, Vec<SkippedLine>) {
+    let mut batch = match spare {
+        Some(mut b) => {
+            b.reset(input, chunk);
+            b
+        }
+        None => Box::new(Batch::new(input, chunk)),
+    };
+    batch.lines = crate::parse::parse_chunk(data, base, &mut batch);
+    batch.bytes = data.len() as u64;
+    let skipped = batch
+        .skipped
+        .drain(..)
+        .map(|s| SkippedLine {
+            input,
+            line: lines_before + s.line + 1,
+            reason: s.reason,
+        })
+        .collect();
+    (batch, skipped)
+}
+
 /// Record an input's name (`SourceMsg::Input`) in a list indexed by input.
 pub fn name_input(names: &mut Vec<String>, input: u32, name: String) {
     let i = input as usize;

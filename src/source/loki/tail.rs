@@ -19,8 +19,8 @@ use super::http::{Http, backoff};
 use super::{LokiError, LokiSpec, wire};
 use crate::model::Nanos;
 use crate::model::time::NANOS_PER_SEC;
-use crate::parse::{Batch, parse_chunk};
-use crate::source::{Live, Loading, RawStore, SkippedLine, SourceError, SourceMsg};
+use crate::parse::Batch;
+use crate::source::{Live, Loading, RawStore, SourceError, SourceMsg};
 use futures_util::StreamExt;
 use hashbrown::HashMap;
 use std::io::Write;
@@ -113,26 +113,10 @@ fn write_out(
                     let _ = tx.send(SourceMsg::Done);
                     return;
                 }
-                let mut b = match spare.try_recv() {
-                    Ok(mut b) => {
-                        b.reset(0, chunk);
-                        b
-                    }
-                    Err(_) => Box::new(Batch::new(0, chunk)),
-                };
+                let (b, skipped) =
+                    crate::source::parse_live(spare.try_recv().ok(), 0, chunk, &buf, offset, lines);
                 chunk += 1;
-                b.lines = parse_chunk(&buf, offset, &mut b);
-                b.bytes = buf.len() as u64;
                 offset += buf.len() as u64;
-                let skipped: Vec<SkippedLine> = b
-                    .skipped
-                    .drain(..)
-                    .map(|s| SkippedLine {
-                        input: 0,
-                        line: lines + s.line + 1,
-                        reason: s.reason,
-                    })
-                    .collect();
                 lines += b.lines;
                 if !skipped.is_empty() && tx.send(SourceMsg::Skipped(skipped)).is_err() {
                     return;
