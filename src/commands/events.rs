@@ -103,32 +103,20 @@ fn table(cfg: &QueryConfig, idx: &Index, sel: &Selection, out: &mut dyn Write) -
     for &id in &sel.events {
         let e = &idx.events[id as usize];
         let o = idx.obj(e);
-        let (res, place) = if o.resource.is_none() {
-            // A non-resource request (/healthz, /version): show its path.
-            (idx.s(o.path).to_string(), String::new())
-        } else if o.subresource.is_none() {
-            (
-                idx.s(o.resource).to_string(),
-                super::groups::place(idx.s(o.namespace), idx.s(o.name)),
-            )
+        // A non-resource request has no namespace or name.
+        let place = if o.resource.is_none() {
+            String::new()
         } else {
-            (
-                format!("{}/{}", idx.s(o.resource), idx.s(o.subresource)),
-                super::groups::place(idx.s(o.namespace), idx.s(o.name)),
-            )
+            super::groups::place(idx.s(o.namespace), idx.s(o.name))
         };
         let user = idx.s(idx.who(e).user);
         t.row(vec![
             clock.show(e.ts),
             crate::model::user_shown(user).into(),
             idx.s(e.verb).into(),
-            res,
+            super::output::target(idx, o),
             place,
-            if e.code == 0 {
-                "-".into()
-            } else {
-                e.code.to_string()
-            },
+            super::output::code_cell(e.code),
         ]);
     }
     t.write(out, cfg.width)

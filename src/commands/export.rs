@@ -247,7 +247,7 @@ fn timeline(idx: &Index, sel: &Selection, w: &mut dyn Write) -> io::Result<()> {
     for &id in &sel.events {
         let e = &idx.events[id as usize];
         let user = idx.s(idx.who(e).user);
-        if !user.is_empty() && !user.starts_with("system:") {
+        if crate::model::is_human(user) {
             people.entry(user).or_default().push(id);
         }
     }
@@ -265,23 +265,14 @@ fn timeline(idx: &Index, sel: &Selection, w: &mut dyn Write) -> io::Result<()> {
         for id in ids {
             let e = &idx.events[id as usize];
             let o = idx.obj(e);
-            let res = match (o.resource.is_none(), o.subresource.is_none()) {
-                (true, _) => idx.s(o.path).to_string(),
-                (false, true) => idx.s(o.resource).to_string(),
-                (false, false) => format!("{}/{}", idx.s(o.resource), idx.s(o.subresource)),
-            };
             writeln!(
                 w,
                 "{}  {:<7} {:<24} {:<40} {}",
                 format_micros(e.ts),
                 sanitize(idx.s(e.verb)),
-                sanitize(&res),
+                sanitize(&super::output::target(idx, o)),
                 sanitize(&place(idx.s(o.namespace), idx.s(o.name))),
-                if e.code == 0 {
-                    "-".to_string()
-                } else {
-                    e.code.to_string()
-                }
+                super::output::code_cell(e.code)
             )?;
         }
         writeln!(w, "```\n")?;

@@ -180,6 +180,25 @@ pub fn csv_row(out: &mut dyn Write, cells: &[&str]) -> io::Result<()> {
     out.write_all(line.as_bytes())
 }
 
+/// What a request acted on, for a cell: `resource[/subresource]`, or the
+/// path of a non-resource request (`/healthz`, `/version`).
+pub fn target(idx: &crate::index::Index, o: &crate::model::intern::Obj) -> String {
+    if o.resource.is_none() {
+        idx.s(o.path).to_string()
+    } else {
+        crate::lens::resource_label(idx, o.resource, o.subresource)
+    }
+}
+
+/// A response code for a cell: `-` when the event logged none.
+pub fn code_cell(code: u16) -> String {
+    if code == 0 {
+        "-".into()
+    } else {
+        code.to_string()
+    }
+}
+
 /// RFC 3339 with microseconds, or null for an empty group.
 pub fn json_time(t: Nanos) -> serde_json::Value {
     if t == Nanos::MAX || t == Nanos::MIN {

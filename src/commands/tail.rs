@@ -12,10 +12,11 @@ use crate::config::QueryConfig;
 use crate::index::{EventRec, Index};
 use crate::lens::Lenses;
 use crate::lens::findings::{Ranking, Severity};
+use crate::model::is_human;
 use crate::model::text::{sanitize, thousands};
 use crate::model::time::format_millis;
 use crate::parse::batch::FLAG_LENS;
-use crate::query::{Expr, Matcher};
+use crate::query::Matcher;
 use crate::source::{self, Loading, SourceMsg};
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
@@ -59,7 +60,6 @@ struct Tail {
     lenses: Lenses,
     ranking: Ranking,
     filter: Matcher,
-    humans: Matcher,
     shown: u64,
     hidden: u64,
     /// Events withheld because their secret payload could not be redacted.
@@ -71,12 +71,10 @@ struct Tail {
 impl Tail {
     fn new(cfg: &QueryConfig, loading: Loading) -> Tail {
         let idx = Index::new();
-        let humans = [crate::query::ast::preset("humans").unwrap_or(Expr::All(Vec::new()))];
         Tail {
             names: loading.names.clone(),
             loading,
             filter: Matcher::new(&cfg.terms, &idx),
-            humans: Matcher::new(&humans, &idx),
             idx,
             lenses: Lenses::default(),
             ranking: Ranking::default(),
@@ -198,7 +196,6 @@ impl Tail {
         lines: &mut Vec<u8>,
     ) -> Result<(), RunError> {
         self.filter.sync(&self.idx);
-        self.humans.sync(&self.idx);
         let raw = self.loading.raw.clone();
         let mut reader = raw.reader();
         let mut picked = Vec::new();
@@ -207,7 +204,8 @@ impl Tail {
             if !cfg.window.contains(e.ts) || !self.filter.matches(&self.idx, e, &mut reader) {
                 continue;
             }
-            if !cfg.all && !self.humans.matches(&self.idx, e, &mut reader) {
+            // People only: SPEC's @humans.
+            if !cfg.all && !is_human(self.idx.s(self.idx.who(e).user)) {
                 self.hidden += 1;
                 continue;
             }
@@ -253,19 +251,9 @@ impl Tail {
     fn row(&self, cfg: &QueryConfig, e: &EventRec, lines: &mut Vec<u8>) {
         let idx = &self.idx;
         let o = idx.obj(e);
-        let res = if o.resource.is_none() {
-            idx.s(o.path).to_string()
-        } else if o.subresource.is_none() {
-            idx.s(o.resource).to_string()
-        } else {
-            format!("{}/{}", idx.s(o.resource), idx.s(o.subresource))
-        };
+        let res = super::output::target(idx, o);
         let place = super::groups::place(idx.s(o.namespace), idx.s(o.name));
-        let code = if e.code == 0 {
-            "-".to_string()
-        } else {
-            e.code.to_string()
-        };
+        let code = super::output::code_cell(e.code);
         let user = crate::model::user_shown(idx.s(idx.who(e).user));
         let mut text = format!(
             "{}  {:<24} {:<7} {:<22} {:<36} {}",
