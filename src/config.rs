@@ -166,7 +166,7 @@ pub struct Env {
 
 impl Env {
     pub fn detect() -> Self {
-        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+        let now = crate::model::time::now();
         let stdout_is_terminal = std::io::stdout().is_terminal();
         // The terminal's own width when there is one; else $COLUMNS; else 80.
         let term = if stdout_is_terminal {

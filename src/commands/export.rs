@@ -325,7 +325,7 @@ fn case_files(
         "files": listed,
         "scope": scope.json(),
         // The one field that differs between two runs of the same export.
-        "created": format_micros(chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
+        "created": format_micros(crate::model::time::now()),
     });
     let mut m = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| RunError::Other(format!("cannot write the manifest: {e}")))?;

@@ -64,6 +64,21 @@ impl Target {
     }
 }
 
+/// A temporary name beside the target: hidden, and marked as unfinished.
+fn scratch<'a>() -> tempfile::Builder<'a, 'a> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".kaudit-").suffix(".part");
+    b
+}
+
+/// A write error, naming the target.
+fn failed(path: &Path) -> impl Fn(io::Error) -> ExportError + Copy + '_ {
+    move |err| ExportError::Write {
+        path: path.display().to_string(),
+        err,
+    }
+}
+
 fn parent(p: &Path) -> &Path {
     p.parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -77,16 +92,9 @@ pub fn write_file(
     force: bool,
     body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), ExportError> {
-    let err = |err: io::Error| ExportError::Write {
-        path: path.display().to_string(),
-        err,
-    };
+    let err = failed(path);
     // tempfile creates the file with mode 0600 on Unix.
-    let tmp = tempfile::Builder::new()
-        .prefix(".kaudit-")
-        .suffix(".part")
-        .tempfile_in(parent(path))
-        .map_err(err)?;
+    let tmp = scratch().tempfile_in(parent(path)).map_err(err)?;
     {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         body(&mut w).map_err(err)?;
@@ -147,15 +155,8 @@ pub fn write_dir(
     marker: &str,
     files: &[(String, Vec<u8>)],
 ) -> Result<(), ExportError> {
-    let err = |err: io::Error| ExportError::Write {
-        path: path.display().to_string(),
-        err,
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".kaudit-")
-        .suffix(".part")
-        .tempdir_in(parent(path))
-        .map_err(err)?;
+    let err = failed(path);
+    let tmp = scratch().tempdir_in(parent(path)).map_err(err)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

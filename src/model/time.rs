@@ -128,6 +128,11 @@ pub fn format_micros(t: Nanos) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{micros:06}Z")
 }
 
+/// The clock, in nanoseconds since the epoch.
+pub fn now() -> Nanos {
+    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+}
+
 /// Millisecond precision for a live tail: `2026-11-21T10:42:07.123Z`.
 pub fn format_millis(t: Nanos) -> String {
     if t == crate::parse::NO_TIME {

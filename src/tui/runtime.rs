@@ -8,6 +8,7 @@ use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::commands::RunError;
 use crate::model::Nanos;
+use crate::model::time::now;
 use crate::query::{Expr, Window};
 use crate::source::{self, LoadOptions, SourceMsg, SourceSpec};
 use crossterm::event::{self, Event, KeyEventKind};
@@ -337,10 +338,6 @@ fn action_of(m: Msg) -> Result<Option<Action>, String> {
         Msg::Signal(s) => return Err(format!("stopped by signal {s}")),
         Msg::InputGone(e) => return Err(format!("the terminal went away ({e})")),
     })
-}
-
-fn now() -> Nanos {
-    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
 }
 
 /// Update, then do what it asks (feeding answers back as actions).

@@ -19,6 +19,7 @@ use super::http::{Http, backoff};
 use super::{LokiError, LokiSpec, wire};
 use crate::model::Nanos;
 use crate::model::time::NANOS_PER_SEC;
+use crate::model::time::now;
 use crate::parse::Batch;
 use crate::source::{Live, Loading, RawStore, SourceError, SourceMsg};
 use futures_util::StreamExt;
@@ -88,10 +89,6 @@ pub fn start(spec: &LokiSpec, from: Option<Nanos>) -> Result<Live, SourceError> 
         ));
     }
     Ok(Live { loading, notes })
-}
-
-fn now() -> Nanos {
-    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
 }
 
 /// The writer thread: spool the lines (the raw store reads them back),
