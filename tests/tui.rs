@@ -7,7 +7,6 @@ mod common;
 use kaudit::model::time::parse_rfc3339;
 use kaudit::source::{self, LoadOptions, SourceMsg, SourceSpec};
 use kaudit::tui::app::{Action, AppState, Setup};
-use kaudit::tui::keymap::Keymap;
 use kaudit::tui::runtime::{headless, step};
 use kaudit::tui::testkit::{command, demo, keys, screen, typ};
 use kaudit::tui::view::Body;
@@ -220,20 +219,13 @@ fn session(path: &Path, size: (u16, u16), share: f64) -> AppState {
         ..LoadOptions::default()
     };
     let loading = source::start(opened.inputs, opts).expect("starts");
-    let mut st = AppState::new(Setup {
-        label: "audit.log".into(),
-        names: loading.names.clone(),
-        raw: loading.raw.clone(),
-        terms: Vec::new(),
-        filter_text: String::new(),
-        window: Default::default(),
-        keymap: Keymap::default(),
-        theme: "default".into(),
+    let mut st = AppState::new(Setup::plain(
+        "audit.log",
+        loading.names.clone(),
+        loading.raw.clone(),
         size,
-        now: now(),
-        reveal: false,
-        live: false,
-    });
+        now(),
+    ));
     let total = std::fs::metadata(path).expect("size").len();
     let mut bytes = 0;
     for msg in loading.rx.iter() {

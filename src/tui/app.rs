@@ -221,6 +221,33 @@ pub struct Setup {
     pub live: bool,
 }
 
+impl Setup {
+    /// A session as it starts without options: no filter, the default keys
+    /// and theme, secret values redacted, not live.
+    pub fn plain(
+        label: &str,
+        names: Vec<String>,
+        raw: Arc<RawStore>,
+        size: (u16, u16),
+        now: Nanos,
+    ) -> Setup {
+        Setup {
+            label: label.into(),
+            names,
+            raw,
+            terms: Vec::new(),
+            filter_text: String::new(),
+            window: Window::default(),
+            keymap: Keymap::default(),
+            theme: "default".into(),
+            size,
+            now,
+            reveal: false,
+            live: false,
+        }
+    }
+}
+
 impl AppState {
     pub fn new(s: Setup) -> AppState {
         let mut st = AppState {

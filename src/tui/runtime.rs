@@ -283,20 +283,13 @@ pub fn headless(
         ..LoadOptions::default()
     };
     let loading = source::start(opened.inputs, opts)?;
-    let mut st = AppState::new(Setup {
-        label: "test".into(),
-        names: loading.names.clone(),
-        raw: loading.raw.clone(),
-        terms: Vec::new(),
-        filter_text: String::new(),
-        window: Window::default(),
-        keymap: Keymap::default(),
-        theme: "default".into(),
+    let mut st = AppState::new(Setup::plain(
+        "test",
+        loading.names.clone(),
+        loading.raw.clone(),
         size,
         now,
-        reveal: false,
-        live: false,
-    });
+    ));
     st.errors.extend(opened.notes);
     let raw = loading.raw.clone();
     let mut theme = Theme::default_theme();

@@ -589,18 +589,8 @@ fn live_lists_follow_unless_scrolled_up_and_pause_holds_the_view() {
     let loading = crate::source::follow::start(&[file.path().to_path_buf()], opts).expect("follow");
     let now = parse_rfc3339(NOW).expect("time");
     let mut st = AppState::new(Setup {
-        label: "live".into(),
-        names: Vec::new(),
-        raw: loading.raw.clone(),
-        terms: Vec::new(),
-        filter_text: String::new(),
-        window: Window::default(),
-        keymap: Keymap::default(),
-        theme: "default".into(),
-        size: (120, 40),
-        now,
-        reveal: false,
         live: true,
+        ..Setup::plain("live", Vec::new(), loading.raw.clone(), (120, 40), now)
     });
     let mut clock = now;
     let mut tick = |st: &mut AppState| {
