@@ -108,6 +108,22 @@ pub enum ServerSide {
 }
 
 impl QueryConfig {
+    /// How the sinks write to standard output.
+    pub fn shape(&self) -> crate::export::Shape {
+        use crate::export::Form;
+        crate::export::Shape {
+            form: match self.format {
+                Format::Json => Form::Json,
+                Format::Jsonl => Form::Jsonl,
+                Format::Csv => Form::Csv,
+                Format::Table | Format::Md | Format::Case => Form::Table,
+            },
+            width: self.width,
+            redact: self.redact,
+            terminal: self.stdout_is_terminal,
+        }
+    }
+
     /// The same query over other sources (the demo's generated file).
     pub fn clone_for(&self, sources: Vec<SourceSpec>) -> QueryConfig {
         QueryConfig {
@@ -350,12 +366,13 @@ fn tui_config(
 
 /// An export's format from its file name.
 fn format_of(out: &std::path::Path) -> Option<Format> {
-    match out.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "jsonl" | "ndjson" => Some(Format::Jsonl),
-        "csv" => Some(Format::Csv),
-        "md" | "markdown" => Some(Format::Md),
-        _ => None,
-    }
+    use crate::export::Kind;
+    Kind::of_path(out).map(|k| match k {
+        Kind::Jsonl => Format::Jsonl,
+        Kind::Csv => Format::Csv,
+        Kind::Md => Format::Md,
+        Kind::Case => Format::Case,
+    })
 }
 
 fn query_config(action: Action, q: QueryArgs, env: &Env) -> Result<QueryConfig, UsageError> {

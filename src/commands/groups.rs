@@ -1,9 +1,10 @@
 //! `kaudit users` and `kaudit objects`.
 
-use super::output::{Clock, Col, Table, csv_row, json_time, thousands};
-use super::summary::{counts_json, opt, user_json};
+use super::summary::counts_json;
 use crate::cli::Format;
 use crate::config::QueryConfig;
+use crate::export::table::{Clock, Col, Table, csv_row, json_time, thousands};
+use crate::export::table::{opt, user_json};
 use crate::index::groups::{Counter, ObjectGroup, Tally, UserGroup};
 use crate::index::{Index, ObjKey};
 use crate::model::intern::Sym;
@@ -43,8 +44,6 @@ fn object_entry(idx: &Index, o: &ObjectGroup) -> serde_json::Value {
 pub fn object_label(idx: &Index, k: &ObjKey) -> String {
     idx.object_label(k)
 }
-
-pub use crate::model::text::place;
 
 /// `get=12 list=3`, most first.
 fn counts_text(items: Vec<(String, u64)>, sep: &str) -> String {

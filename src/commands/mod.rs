@@ -2,20 +2,15 @@
 //! selects with the filter, and prints with one of the output formats.
 
 pub mod demo;
-mod denied;
-mod events;
-mod exec;
 mod export;
-mod findings;
 mod groups;
-pub mod output;
-mod secrets;
 mod server;
 mod summary;
 mod tail;
 mod tally;
 
 use crate::config::{Action, QueryConfig};
+use crate::export as sinks;
 use crate::index::Index;
 use crate::model::text::sanitize;
 use crate::query::{Matcher, select};
@@ -89,7 +84,7 @@ pub fn load(
                 eprint!(
                     "\rkaudit: loki {}, {} events\x1b[K",
                     r.progress(),
-                    output::thousands(events)
+                    crate::model::text::thousands(events)
                 );
                 shown = true;
             }
@@ -97,7 +92,7 @@ pub fn load(
                 let pct = p.bytes_read * 100 / p.bytes_total.max(1);
                 eprint!(
                     "\rkaudit: loading {pct:>3}% ({} events)\x1b[K",
-                    output::thousands(p.events)
+                    crate::model::text::thousands(p.events)
                 );
                 shown = true;
             }
@@ -163,17 +158,37 @@ pub fn run_query(
     let sel = select(&mut loaded.index, &matcher, cfg.window, &mut reader, lines);
     let result = match cfg.action {
         Action::Summary => summary::write(cfg, &loaded.index, &sel, out),
-        Action::Events => events::write(cfg, &loaded.index, &sel, &mut reader, out),
+        Action::Events => sinks::events::write(&cfg.shape(), &loaded.index, &sel, &mut reader, out),
         Action::Users => {
             groups::write_users(cfg, &loaded.index, &tally::of(&loaded.index, &sel), out)
         }
         Action::Objects => {
             groups::write_objects(cfg, &loaded.index, &tally::of(&loaded.index, &sel), out)
         }
-        Action::Secrets => secrets::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
-        Action::Denied => denied::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
-        Action::Exec => exec::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
-        Action::Findings => findings::write(cfg, &loaded.index, &lenses(&loaded.index, &sel), out),
+        Action::Secrets => sinks::secrets::write(
+            &cfg.shape(),
+            &loaded.index,
+            &sinks::lenses(&loaded.index, &sel),
+            out,
+        ),
+        Action::Denied => sinks::denied::write(
+            &cfg.shape(),
+            &loaded.index,
+            &sinks::lenses(&loaded.index, &sel),
+            out,
+        ),
+        Action::Exec => sinks::exec::write(
+            &cfg.shape(),
+            &loaded.index,
+            &sinks::lenses(&loaded.index, &sel),
+            out,
+        ),
+        Action::Findings => sinks::findings::write(
+            &cfg.shape(),
+            &loaded.index,
+            &sinks::lenses(&loaded.index, &sel),
+            out,
+        ),
         // Answered before loading: it never ends.
         Action::Tail => Ok(()),
         Action::Export => {
@@ -199,18 +214,6 @@ pub fn run_query(
         )));
     }
     Ok(())
-}
-
-/// The investigations over what was selected: kept current over the whole
-/// index, or built over the selected requests when a filter narrowed them.
-pub fn lenses(idx: &Index, sel: &crate::query::Selection) -> crate::lens::Lenses {
-    if sel.everything {
-        let mut l = crate::lens::Lenses::default();
-        l.update(idx);
-        l
-    } else {
-        crate::lens::Lenses::of(idx, &sel.requests)
-    }
 }
 
 /// After the output: what was skipped and what could not be read, on stderr.

@@ -4,8 +4,8 @@
 //! tally a download would, and the same writers print it.
 
 use super::RunError;
-use super::output::thousands;
 use crate::config::{Action, QueryConfig, ServerSide};
+use crate::export::table::thousands;
 use crate::index::groups::{ObjectGroup, Tally, UserGroup};
 use crate::index::{Index, ObjKey};
 use crate::model::Nanos;

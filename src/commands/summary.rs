@@ -1,8 +1,9 @@
 //! `kaudit summary`: totals, top users, top objects, verbs, codes, findings.
 
-use super::output::{Col, Table, json_time, thousands};
 use crate::cli::Format;
 use crate::config::QueryConfig;
+use crate::export::table::{Col, Table, json_time, thousands};
+use crate::export::table::{opt, user_json};
 use crate::index::Index;
 use crate::index::groups::{Counter, ObjectGroup, Tally, UserGroup};
 use crate::model::intern::Sym;
@@ -26,7 +27,7 @@ pub fn write(
     let mut s = Summary::new(idx, sel, &tally);
     s.findings = Some(crate::lens::findings::findings(
         idx,
-        &super::lenses(idx, sel),
+        &crate::export::lenses(idx, sel),
     ));
     write_summary(cfg, idx, &s, out)
 }
@@ -150,7 +151,7 @@ pub fn to_json(idx: &Index, s: &Summary) -> serde_json::Value {
 fn findings_json(f: &[crate::lens::findings::Finding]) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     for (lens, n) in crate::lens::findings::counts(f) {
-        m.insert(super::findings::lens_name(lens).into(), json!(n));
+        m.insert(crate::export::findings::lens_name(lens).into(), json!(n));
     }
     m.insert("total".into(), json!(f.len()));
     serde_json::Value::Object(m)
@@ -174,22 +175,6 @@ pub fn counts_json(idx: &Index, c: &Counter<Sym>) -> serde_json::Value {
 }
 
 /// A user name for JSON: `null` when the request carried none (failed authentication).
-pub fn user_json(u: &str) -> serde_json::Value {
-    if u.is_empty() {
-        serde_json::Value::Null
-    } else {
-        serde_json::Value::String(u.to_string())
-    }
-}
-
-pub fn opt(s: &str) -> serde_json::Value {
-    if s.is_empty() {
-        serde_json::Value::Null
-    } else {
-        serde_json::Value::String(s.to_string())
-    }
-}
-
 fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     let t = s.t;
     writeln!(
@@ -254,7 +239,7 @@ fn table(cfg: &QueryConfig, idx: &Index, s: &Summary, out: &mut dyn Write) -> io
     let by: Vec<String> = crate::lens::findings::counts(findings)
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(l, n)| format!("{n} {}", super::findings::lens_name(*l)))
+        .map(|(l, n)| format!("{n} {}", crate::export::findings::lens_name(*l)))
         .collect();
     let high = findings
         .iter()

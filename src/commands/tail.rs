@@ -6,9 +6,9 @@
 //! evidence of a finding at the moment it arrives.
 
 use super::RunError;
-use super::events::event_text;
 use crate::cli::Format;
 use crate::config::QueryConfig;
+use crate::export::events::event_text;
 use crate::index::{EventRec, Index};
 use crate::lens::Lenses;
 use crate::lens::findings::{Ranking, Severity};
@@ -229,12 +229,12 @@ impl Tail {
             match cfg.format {
                 Format::Jsonl | Format::Json | Format::Csv => {
                     let line = reader.get(e.input, e.offset, e.len)?;
-                    match event_text(line, cfg) {
-                        Ok(text) => {
+                    match event_text(line, &cfg.shape()) {
+                        Some(text) => {
                             lines.extend_from_slice(&text);
                             lines.push(b'\n');
                         }
-                        Err(()) => {
+                        None => {
                             self.withheld += 1;
                             continue;
                         }
@@ -251,9 +251,9 @@ impl Tail {
     fn row(&self, cfg: &QueryConfig, e: &EventRec, lines: &mut Vec<u8>) {
         let idx = &self.idx;
         let o = idx.obj(e);
-        let res = super::output::target(idx, o);
-        let place = super::groups::place(idx.s(o.namespace), idx.s(o.name));
-        let code = super::output::code_cell(e.code);
+        let res = crate::export::table::target(idx, o);
+        let place = crate::model::text::place(idx.s(o.namespace), idx.s(o.name));
+        let code = crate::export::table::code_cell(e.code);
         let user = crate::model::user_shown(idx.s(idx.who(e).user));
         let mut text = format!(
             "{}  {:<24} {:<7} {:<22} {:<36} {}",

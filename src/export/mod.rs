@@ -1,196 +1,146 @@
-//! Evidence files. Each is written under a temporary name beside its target
-//! (created with mode 0600), flushed to disk, then renamed into place: a
-//! failure (disk full, permission) leaves no half-written file behind. An
-//! existing file is replaced only when asked (`force`), and an input of the
-//! export never.
+//! The sinks: what the command line prints and what an export writes, over
+//! `io::Write`. Tables, CSV and JSON of events and of the lenses; the
+//! evidence formats (JSONL, CSV, a Markdown report, a case directory) and
+//! the safe writing of their files. The command line and the TUI export
+//! through the same `write`.
 
-use crate::source::SourceSpec;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+mod case;
+pub mod denied;
+pub mod events;
+pub mod exec;
+mod file;
+pub mod findings;
+mod report;
+pub mod secrets;
+pub mod table;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("{0} exists; --force replaces it")]
-    Exists(String),
-    #[error("{0} is an input of this export; kaudit never writes over what it reads")]
-    Input(String),
-    #[error(
-        "{0} is in the directory of an input ({1}); name a place outside it, or pass --in-input-dir"
-    )]
-    InputDir(String, String),
-    #[error("cannot write {path}: {err}")]
-    Write { path: String, err: io::Error },
+pub use file::{ExportError, Target, sha256_file, write_file};
+pub use report::Scope;
+
+use crate::index::{EventId, Index};
+use crate::model::RawAccess;
+use crate::query::Selection;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The shape of a sink's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
 }
 
-/// Where an export goes, and what it may do there.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub path: PathBuf,
-    /// Replace an existing file.
-    pub force: bool,
-    /// Write inside a directory that holds an input.
-    pub in_input_dir: bool,
+/// How a sink writes: its form, the width of tables, whether secret values
+/// are redacted, and whether the output is a terminal (escape even JSON).
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub form: Form,
+    pub width: usize,
+    pub redact: bool,
+    pub terminal: bool,
 }
 
-impl Target {
-    /// Refuse a target that is an input, or (unless asked) lies beside one.
-    pub fn check(&self, sources: &[SourceSpec]) -> Result<(), ExportError> {
-        let shown = self.path.display().to_string();
-        let out_dir = parent(&self.path)
-            .canonicalize()
-            .unwrap_or_else(|_| parent(&self.path).to_path_buf());
-        let same_file = |p: &Path| match (std::fs::metadata(p), std::fs::metadata(&self.path)) {
-            (Ok(a), Ok(b)) => crate::source::same_file(&a, &b),
-            _ => false,
-        };
-        for s in sources {
-            let SourceSpec::Path(p) = s else { continue };
-            if same_file(p) {
-                return Err(ExportError::Input(shown));
-            }
-            let dir = if p.is_dir() { p.as_path() } else { parent(p) };
-            let Ok(dir) = dir.canonicalize() else {
-                continue;
+impl Shape {
+    /// For a file: tables at a fixed width, so the same export gives the same bytes.
+    fn file(form: Form, redact: bool) -> Shape {
+        Shape {
+            form,
+            width: 120,
+            redact,
+            terminal: false,
+        }
+    }
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jsonl,
+    Csv,
+    /// The Markdown report.
+    Md,
+    /// A directory: events, report, findings, lenses, marks, manifest.
+    Case,
+}
+
+impl Kind {
+    pub const NAMES: &str = "jsonl, csv, md or case";
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.to_ascii_lowercase().as_str() {
+            "jsonl" | "ndjson" => Some(Kind::Jsonl),
+            "csv" => Some(Kind::Csv),
+            "md" | "markdown" | "report" => Some(Kind::Md),
+            "case" => Some(Kind::Case),
+            _ => None,
+        }
+    }
+
+    /// From a file name's extension (a case is a directory: named, not guessed).
+    pub fn of_path(p: &Path) -> Option<Kind> {
+        Kind::parse(p.extension()?.to_str()?).filter(|k| *k != Kind::Case)
+    }
+}
+
+/// The operator's notes on marked events (empty: marked, no note).
+pub type Marks = BTreeMap<EventId, String>;
+
+/// What is exported: the selected events of an index, what the scope was,
+/// and the events the operator marked.
+pub struct Evidence<'a> {
+    pub idx: &'a Index,
+    pub sel: &'a Selection,
+    pub scope: &'a Scope,
+    pub marks: &'a Marks,
+}
+
+impl Evidence<'_> {
+    /// The marked events in time order.
+    fn marked(&self) -> Vec<EventId> {
+        let idx = self.idx;
+        let mut ids: Vec<EventId> = self.marks.keys().copied().collect();
+        ids.sort_by_key(|&id| {
+            let e = &idx.events[id as usize];
+            (e.ts, e.input, e.offset)
+        });
+        ids
+    }
+}
+
+/// Write `ev` to `target` as `kind`, whole or not at all.
+pub fn write(
+    kind: Kind,
+    ev: &Evidence,
+    raw: &mut dyn RawAccess,
+    target: &Target,
+) -> Result<(), ExportError> {
+    let redact = ev.scope.redacted;
+    match kind {
+        Kind::Jsonl | Kind::Csv => {
+            let form = if kind == Kind::Csv {
+                Form::Csv
+            } else {
+                Form::Jsonl
             };
-            // Subdirectories are not read as inputs (`dir::list`): only the directory itself.
-            if out_dir == dir && !self.in_input_dir {
-                return Err(ExportError::InputDir(shown, dir.display().to_string()));
-            }
+            write_file(&target.path, target.force, |w| {
+                events::write(&Shape::file(form, redact), ev.idx, ev.sel, raw, w)
+            })
         }
-        if self.path.exists() && !self.force {
-            return Err(ExportError::Exists(shown));
-        }
-        Ok(())
+        Kind::Md => write_file(&target.path, target.force, |w| report::write(ev, w)),
+        Kind::Case => case::write(ev, raw, target),
     }
 }
 
-/// A temporary name beside the target: hidden, and marked as unfinished.
-fn scratch<'a>() -> tempfile::Builder<'a, 'a> {
-    let mut b = tempfile::Builder::new();
-    b.prefix(".kaudit-").suffix(".part");
-    b
-}
-
-/// A write error, naming the target.
-fn failed(path: &Path) -> impl Fn(io::Error) -> ExportError + Copy + '_ {
-    move |err| ExportError::Write {
-        path: path.display().to_string(),
-        err,
-    }
-}
-
-fn parent(p: &Path) -> &Path {
-    p.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Write `path` whole or not at all: `body` writes into a temporary file
-/// beside it, which becomes `path` only once complete.
-pub fn write_file(
-    path: &Path,
-    force: bool,
-    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), ExportError> {
-    let err = failed(path);
-    // tempfile creates the file with mode 0600 on Unix.
-    let tmp = scratch().tempfile_in(parent(path)).map_err(err)?;
-    {
-        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        body(&mut w).map_err(err)?;
-        w.flush().map_err(err)?;
-    }
-    tmp.as_file().sync_all().map_err(err)?;
-    let placed = if force {
-        tmp.persist(path)
+/// The investigations over what was selected: kept current over the whole
+/// index, or built over the selected requests when a filter narrowed them.
+pub fn lenses(idx: &Index, sel: &Selection) -> crate::lens::Lenses {
+    if sel.everything {
+        let mut l = crate::lens::Lenses::default();
+        l.update(idx);
+        l
     } else {
-        // Not over a file that appeared since the check.
-        tmp.persist_noclobber(path)
-    };
-    placed.map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
-            ExportError::Exists(path.display().to_string())
-        } else {
-            err(e.error)
-        }
-    })?;
-    Ok(())
-}
-
-/// Size and SHA-256 (hex) of a file, read through once.
-pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
-    use sha2::Digest;
-    let mut f = std::fs::File::open(path)?;
-    let mut h = sha2::Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = std::io::Read::read(&mut f, &mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
+        crate::lens::Lenses::of(idx, &sel.requests)
     }
-    Ok((n, hex(&h.finalize())))
-}
-
-/// SHA-256 (hex) of bytes.
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Write a directory whole or not at all: its files go into a temporary
-/// directory beside it (mode 0700, files 0600), renamed into place when all
-/// are written. With `force`, an existing directory is replaced only if it
-/// is an earlier case file (it holds `marker`).
-pub fn write_dir(
-    path: &Path,
-    force: bool,
-    marker: &str,
-    files: &[(String, Vec<u8>)],
-) -> Result<(), ExportError> {
-    let err = failed(path);
-    let tmp = scratch().tempdir_in(parent(path)).map_err(err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o700))
-            .map_err(err)?;
-    }
-    for (name, bytes) in files {
-        let f = tmp.path().join(name);
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        let mut file = o.open(&f).map_err(err)?;
-        file.write_all(bytes).map_err(err)?;
-        file.sync_all().map_err(err)?;
-    }
-    if path.exists() {
-        if !force {
-            return Err(ExportError::Exists(path.display().to_string()));
-        }
-        if !path.join(marker).is_file() {
-            return Err(ExportError::Write {
-                path: path.display().to_string(),
-                err: io::Error::other(format!(
-                    "it exists and is not a kaudit case file (no {marker}); kaudit replaces only its own"
-                )),
-            });
-        }
-        std::fs::remove_dir_all(path).map_err(err)?;
-    }
-    let kept = tmp.keep();
-    std::fs::rename(&kept, path).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&kept);
-        err(e)
-    })?;
-    Ok(())
 }

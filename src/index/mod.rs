@@ -71,6 +71,7 @@ pub struct Known {
     pub unauthenticated: Sym,
 }
 
+#[derive(Clone)]
 pub struct Index {
     pub known: Known,
     pub syms: Interner,
@@ -251,6 +252,11 @@ impl Index {
     }
 
     /// The time order computed by the last `time_order()` call.
+    /// Whether `time_order` has nothing to add.
+    pub fn is_ordered(&self) -> bool {
+        self.time_order.len() == self.events.len()
+    }
+
     pub fn sorted_events(&self) -> &[EventId] {
         &self.time_order
     }

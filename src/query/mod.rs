@@ -69,30 +69,41 @@ pub fn select(
     raw: &mut dyn RawAccess,
     ordered: bool,
 ) -> Selection {
-    // Split over the cores when large (the TUI re-selects on every filter
-    // change).
+    if ordered {
+        idx.time_order();
+    }
+    select_in(idx, m, window, raw, ordered, threads_for(idx))
+}
+
+/// `select` in time order over an index already put in time order
+/// (`Index::time_order`), so a shared index can be read.
+pub fn select_ordered(
+    idx: &Index,
+    m: &Matcher,
+    window: Window,
+    raw: &mut dyn RawAccess,
+) -> Selection {
+    debug_assert!(idx.is_ordered());
+    select_in(idx, m, window, raw, true, threads_for(idx))
+}
+
+/// Split over the cores when large (the TUI re-selects on every filter change).
+fn threads_for(idx: &Index) -> usize {
     const PER_THREAD: usize = 1 << 18;
-    let threads = std::thread::available_parallelism()
+    std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(idx.events.len() / PER_THREAD)
-        .max(1);
-    select_in(idx, m, window, raw, ordered, threads)
+        .max(1)
 }
 
 fn select_in(
-    idx: &mut Index,
+    idx: &Index,
     m: &Matcher,
     window: Window,
     raw: &mut dyn RawAccess,
     ordered: bool,
     threads: usize,
 ) -> Selection {
-    let idx: &Index = if ordered {
-        idx.time_order();
-        idx
-    } else {
-        idx
-    };
     let all: Vec<EventId>;
     let order: &[EventId] = if ordered {
         idx.sorted_events()

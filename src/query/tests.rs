@@ -249,8 +249,9 @@ fn selecting_on_several_threads_gives_the_same_answer() {
     ] {
         let terms = parse_filters(&[f.to_string()]).expect("parses");
         let m = Matcher::new(&terms, &idx);
-        let one = select_in(&mut idx, &m, Window::default(), &mut raw, true, 1);
-        let three = select_in(&mut idx, &m, Window::default(), &mut raw, true, 3);
+        idx.time_order();
+        let one = select_in(&idx, &m, Window::default(), &mut raw, true, 1);
+        let three = select_in(&idx, &m, Window::default(), &mut raw, true, 3);
         assert_eq!(
             (&one.events, &one.requests, one.everything),
             (&three.events, &three.requests, three.everything),

@@ -160,7 +160,8 @@ pub struct HistCursor {
 }
 
 pub struct AppState {
-    pub idx: Index,
+    /// Shared with an export running beside the loop (copied on write).
+    pub idx: Arc<Index>,
     /// The investigations over everything loaded, kept current batch by batch.
     pub lenses: Lenses,
     /// Raw lines, for `uri:` filter terms.
@@ -251,7 +252,7 @@ impl Setup {
 impl AppState {
     pub fn new(s: Setup) -> AppState {
         let mut st = AppState {
-            idx: Index::new(),
+            idx: Arc::new(Index::new()),
             lenses: Lenses::default(),
             raw: s.raw,
             load: LoadState {
@@ -343,7 +344,11 @@ impl AppState {
         let m = Matcher::new(&self.filter.terms, &self.idx);
         let raw = self.raw.clone();
         let mut reader = raw.reader();
-        let sel = query::select(&mut self.idx, &m, self.filter.window, &mut reader, true);
+        // Only new events need ordering: an export reading the index meanwhile keeps its copy.
+        if !self.idx.is_ordered() {
+            Arc::make_mut(&mut self.idx).time_order();
+        }
+        let sel = query::select_ordered(&self.idx, &m, self.filter.window, &mut reader);
         // Over everything loaded, so times keep their form whatever the filter.
         let order = self.idx.sorted_events();
         let ends = [order.first(), order.last()];
@@ -509,7 +514,9 @@ impl AppState {
 
     /// The whole of the loaded time: when it ends (for `HH:MM` times).
     fn last_time(&mut self) -> Option<Nanos> {
-        self.idx.time_order();
+        if !self.idx.is_ordered() {
+            Arc::make_mut(&mut self.idx).time_order();
+        }
         let idx = &self.idx;
         idx.sorted_events()
             .iter()
@@ -659,7 +666,7 @@ pub fn update(st: &mut AppState, action: Action) -> Vec<Effect> {
 fn source(st: &mut AppState, msg: SourceMsg) -> Vec<Effect> {
     match msg {
         SourceMsg::Batch(b) => {
-            st.idx.apply(&b);
+            Arc::make_mut(&mut st.idx).apply(&b);
             st.lenses.update(&st.idx);
             st.load.events = st.idx.events.len() as u64;
             // The first events show at once; then at the refresh pace.
@@ -675,7 +682,7 @@ fn source(st: &mut AppState, msg: SourceMsg) -> Vec<Effect> {
             st.load.bytes_total = p.bytes_total;
             st.load.remote = p.remote;
         }
-        SourceMsg::Skipped(s) => st.idx.skipped.extend(s),
+        SourceMsg::Skipped(s) => Arc::make_mut(&mut st.idx).skipped.extend(s),
         SourceMsg::Warning(w) | SourceMsg::Failed(w) => st.errors.push(w),
         SourceMsg::Dropped(n) => st.load.dropped += n,
         SourceMsg::Input { input, name } => {

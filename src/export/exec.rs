@@ -1,9 +1,8 @@
 //! `kaudit exec`: exec, attach, port-forward and debug sessions.
 
-use super::output::{Clock, Col, Table, csv_row, json_time};
-use super::summary::{opt, user_json};
-use crate::cli::Format;
-use crate::config::QueryConfig;
+use super::table::{Clock, Col, Table, csv_row, json_time};
+use super::table::{opt, user_json};
+use super::{Form, Shape};
 use crate::index::Index;
 use crate::lens::Lenses;
 use crate::lens::exec::Session;
@@ -76,7 +75,7 @@ fn duration(s: &Session) -> String {
     }
 }
 
-pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(sh: &Shape, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
     let rank = Ranking::new(idx, l);
     let sessions: Vec<&Session> = l.exec.sorted().collect();
     let flags = |s: &Session| {
@@ -85,8 +84,8 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             .map(String::from)
             .collect::<Vec<_>>()
     };
-    match cfg.format {
-        Format::Json => {
+    match sh.form {
+        Form::Json => {
             let list: Vec<_> = sessions
                 .iter()
                 .map(|s| session_json(idx, s, &flags(s)))
@@ -94,10 +93,10 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             serde_json::to_writer_pretty(&mut *out, &json!({"sessions": list}))?;
             writeln!(out)
         }
-        Format::Jsonl => sessions
+        Form::Jsonl => sessions
             .iter()
             .try_for_each(|s| writeln!(out, "{}", session_json(idx, s, &flags(s)))),
-        Format::Csv => {
+        Form::Csv => {
             csv_row(out, CSV_COLUMNS)?;
             sessions.iter().try_for_each(|s| {
                 let j = session_json(idx, s, &flags(s));
@@ -115,7 +114,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 csv_row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>())
             })
         }
-        Format::Table | Format::Md | Format::Case => {
+        Form::Table => {
             // Sessions that findings point at first, most severe first; then by start.
             let clock = Clock::over(sessions.iter().map(|s| s.start));
             let mut rows = sessions;
@@ -151,7 +150,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                     time,
                 ]);
             }
-            t.write(out, cfg.width)
+            t.write(out, sh.width)
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Output helpers shared by the commands: tables that fit the terminal,
+//! Output helpers shared by the sinks and the commands: tables that fit the terminal,
 //! RFC 4180 CSV, and JSON time formatting.
 
 use crate::model::Nanos;
@@ -205,6 +205,24 @@ pub fn json_time(t: Nanos) -> serde_json::Value {
         serde_json::Value::Null
     } else {
         serde_json::Value::String(format_micros(t))
+    }
+}
+
+/// A user name for JSON: null when the event named none.
+pub fn user_json(u: &str) -> serde_json::Value {
+    if u.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::String(u.to_string())
+    }
+}
+
+/// A string for JSON: null when empty.
+pub fn opt(s: &str) -> serde_json::Value {
+    if s.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::String(s.to_string())
     }
 }
 

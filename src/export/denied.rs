@@ -1,9 +1,8 @@
 //! `kaudit denied`: failed authentication and authorization.
 
-use super::output::{Clock, Col, Table, json_time, thousands};
-use super::summary::{opt, user_json};
-use crate::cli::Format;
-use crate::config::QueryConfig;
+use super::table::{Clock, Col, Table, json_time, thousands};
+use super::table::{opt, user_json};
+use super::{Form, Shape};
 use crate::index::Index;
 use crate::lens::Lenses;
 use crate::lens::denied::Attempt;
@@ -40,10 +39,10 @@ fn attempt_text(idx: &Index, a: &Attempt) -> String {
     )
 }
 
-pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(sh: &Shape, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
     let users = l.denied.by_user(idx);
     let unauth = l.denied.unauthenticated(idx);
-    if cfg.format == Format::Json {
+    if sh.form == Form::Json {
         let by_user: Vec<_> = users
             .iter()
             .map(|u| {
@@ -68,7 +67,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
     let rank = Ranking::new(idx, l);
     let mut users = users;
     users.sort_by_key(|u| std::cmp::Reverse(rank.of_user(idx, u.user, Lens::Denied)));
-    let width = cfg.width;
+    let width = sh.width;
     let clock = Clock::over(
         users
             .iter()

@@ -1,9 +1,8 @@
 //! `kaudit events`: the matching events in time order. JSON lines are the
 //! events' own text (SPEC §3), redaction (SPEC §4) being the only change.
 
-use super::output::{Clock, Col, Table, csv_row};
-use crate::cli::Format;
-use crate::config::QueryConfig;
+use super::table::{Clock, Col, Table, csv_row};
+use super::{Form, Shape};
 use crate::index::Index;
 use crate::model::RawAccess;
 use crate::model::redact::redact_line;
@@ -15,49 +14,50 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 pub fn write(
-    cfg: &QueryConfig,
+    sh: &Shape,
     idx: &Index,
     sel: &Selection,
     raw: &mut dyn RawAccess,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match cfg.format {
-        Format::Table | Format::Md | Format::Case => table(cfg, idx, sel, out),
-        Format::Csv => csv(idx, sel, raw, out),
-        Format::Jsonl | Format::Json => lines(cfg, idx, sel, raw, out),
+    match sh.form {
+        Form::Table => table(sh, idx, sel, out),
+        Form::Csv => csv(idx, sel, raw, out),
+        Form::Jsonl | Form::Json => lines(sh, idx, sel, raw, out),
     }
 }
 
-/// The event's text as it goes out: one line, redacted unless asked not to.
-pub(super) fn event_text<'a>(line: &'a [u8], cfg: &QueryConfig) -> Result<Cow<'a, [u8]>, ()> {
+/// The event's text as it goes out: one line, redacted unless asked not to;
+/// `None` when it cannot be redacted (then it is withheld).
+pub fn event_text<'a>(line: &'a [u8], sh: &Shape) -> Option<Cow<'a, [u8]>> {
     let mut text: Cow<[u8]> = if memchr::memchr(b'\n', line).is_some() {
         Cow::Owned(frame::minify(line))
     } else {
         Cow::Borrowed(line)
     };
-    if cfg.redact {
+    if sh.redact {
         match redact_line(&text) {
             Ok(Some(r)) => text = Cow::Owned(r),
             Ok(None) => {}
-            Err(_) => return Err(()),
+            Err(_) => return None,
         }
     }
-    if cfg.stdout_is_terminal {
+    if sh.terminal {
         if let Cow::Owned(safe) = json_terminal_safe(&text) {
             text = Cow::Owned(safe);
         }
     }
-    Ok(text)
+    Some(text)
 }
 
 fn lines(
-    cfg: &QueryConfig,
+    sh: &Shape,
     idx: &Index,
     sel: &Selection,
     raw: &mut dyn RawAccess,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let array = cfg.format == Format::Json;
+    let array = sh.form == Form::Json;
     if array {
         out.write_all(b"{\"events\":[")?;
     }
@@ -66,7 +66,7 @@ fn lines(
     for &id in &sel.events {
         let e = &idx.events[id as usize];
         let line = raw.line(e.input, e.offset, e.len)?;
-        let Ok(text) = event_text(line, cfg) else {
+        let Some(text) = event_text(line, sh) else {
             withheld += 1;
             continue;
         };
@@ -90,7 +90,7 @@ fn lines(
     Ok(())
 }
 
-fn table(cfg: &QueryConfig, idx: &Index, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
+fn table(sh: &Shape, idx: &Index, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
     let clock = Clock::over(sel.events.iter().map(|&id| idx.events[id as usize].ts));
     let mut t = Table::new(vec![
         Col::fixed("TIME"),
@@ -107,19 +107,19 @@ fn table(cfg: &QueryConfig, idx: &Index, sel: &Selection, out: &mut dyn Write) -
         let place = if o.resource.is_none() {
             String::new()
         } else {
-            super::groups::place(idx.s(o.namespace), idx.s(o.name))
+            crate::model::text::place(idx.s(o.namespace), idx.s(o.name))
         };
         let user = idx.s(idx.who(e).user);
         t.row(vec![
             clock.show(e.ts),
             crate::model::user_shown(user).into(),
             idx.s(e.verb).into(),
-            super::output::target(idx, o),
+            super::table::target(idx, o),
             place,
-            super::output::code_cell(e.code),
+            super::table::code_cell(e.code),
         ]);
     }
-    t.write(out, cfg.width)
+    t.write(out, sh.width)
 }
 
 pub const CSV_COLUMNS: [&str; 17] = [

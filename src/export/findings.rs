@@ -1,8 +1,7 @@
 //! `kaudit findings`: what to look at first, with the evidence.
 
-use super::output::{Clock, json_time};
-use crate::cli::Format;
-use crate::config::QueryConfig;
+use super::table::{Clock, json_time};
+use super::{Form, Shape};
 use crate::index::Index;
 use crate::lens::Lenses;
 use crate::lens::findings::{Finding, Lens, findings};
@@ -57,15 +56,15 @@ pub fn card(f: &Finding, clock: Clock, width: usize) -> String {
     out
 }
 
-pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(sh: &Shape, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
     let all = findings(idx, l);
-    match cfg.format {
-        Format::Json => {
+    match sh.form {
+        Form::Json => {
             let list: Vec<_> = all.iter().map(|f| finding_json(idx, f)).collect();
             serde_json::to_writer_pretty(&mut *out, &json!({"findings": list}))?;
             writeln!(out)
         }
-        Format::Jsonl => all
+        Form::Jsonl => all
             .iter()
             .try_for_each(|f| writeln!(out, "{}", finding_json(idx, f))),
         _ => {
@@ -74,7 +73,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             }
             let clock = Clock::over(all.iter().map(|f| f.first));
             all.iter()
-                .try_for_each(|f| writeln!(out, "{}", card(f, clock, cfg.width)))
+                .try_for_each(|f| writeln!(out, "{}", card(f, clock, sh.width)))
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `kaudit secrets`: who touched which secret.
 
-use super::output::{Clock, Col, Table, csv_row, json_time, thousands};
-use super::summary::{opt, user_json};
-use crate::cli::Format;
-use crate::config::QueryConfig;
+use super::table::{Clock, Col, Table, csv_row, json_time, thousands};
+use super::table::{opt, user_json};
+use super::{Form, Shape};
 use crate::index::Index;
 use crate::lens::Lenses;
 use crate::lens::findings::Ranking;
@@ -41,15 +40,15 @@ fn place(idx: &Index, ns: Sym, name: Sym) -> String {
     }
 }
 
-pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(sh: &Shape, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
     let lens = &l.secrets;
     let access_list = |reqs: &std::collections::BTreeSet<(i64, u32)>| {
         reqs.iter()
             .map(|(_, r)| &lens.accesses[r])
             .collect::<Vec<_>>()
     };
-    match cfg.format {
-        Format::Json => {
+    match sh.form {
+        Form::Json => {
             let secrets: Vec<_> = lens
                 .secrets_sorted(idx)
                 .into_iter()
@@ -69,7 +68,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             serde_json::to_writer_pretty(&mut *out, &json!({"secrets": secrets, "users": users}))?;
             writeln!(out)
         }
-        Format::Jsonl => {
+        Form::Jsonl => {
             let mut all: Vec<&Access> = lens.accesses.values().collect();
             all.sort_by_key(|a| (a.time, a.req));
             all.iter().try_for_each(|a| {
@@ -79,7 +78,7 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
                 writeln!(out, "{v}")
             })
         }
-        Format::Csv => {
+        Form::Csv => {
             csv_row(
                 out,
                 &[
@@ -124,11 +123,11 @@ pub fn write(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) ->
             })
         }
         // md and case are export's alone (config refuses them here).
-        Format::Table | Format::Md | Format::Case => table(cfg, idx, l, out),
+        Form::Table => table(sh, idx, l, out),
     }
 }
 
-fn table(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
+fn table(sh: &Shape, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io::Result<()> {
     use crate::lens::findings::{Lens, personal};
     let lens = &l.secrets;
     let rank = Ranking::new(idx, l);
@@ -197,7 +196,7 @@ fn table(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io:
             notes.join(", "),
         ]);
     }
-    t.write(out, cfg.width)?;
+    t.write(out, sh.width)?;
     writeln!(out)?;
     let mut users = lens.users_sorted(idx);
     users.sort_by_key(|(u, _)| {
@@ -232,5 +231,5 @@ fn table(cfg: &QueryConfig, idx: &Index, l: &Lenses, out: &mut dyn Write) -> io:
             labels.join(", "),
         ]);
     }
-    t.write(out, cfg.width)
+    t.write(out, sh.width)
 }
