@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The engine benchmark of docs/performance.md: kaudit against jq and a bare
-# parse of the same fields, on gen-audit output.
+# parse of the same fields, on gen-audit output; and exports of a selection.
 #
 #   benches/load.sh [EVENTS] [RUNS]      (default 730000 events ≈ 1 GB, 5 runs)
 #
@@ -47,6 +47,13 @@ N=$RUNS
 run "kaudit summary" $K summary --format json "$IN"
 run "kaudit summary (1 parser thread)" $K summary --workers 1 --format json "$IN"
 run "kaudit events --filter @secrets --format jsonl" $K events --filter @secrets --format jsonl "$IN"
+# Export of a 12.5% selection, against the load of the same selection.
+OUT="$DIR/out"; mkdir -p "$OUT"
+run "kaudit summary --filter ns:kube-system" $K summary --filter ns:kube-system "$IN"
+run "kaudit export .jsonl --filter ns:kube-system" $K export "$IN" --filter ns:kube-system --force --out "$OUT/e.jsonl"
+run "kaudit export .csv --filter ns:kube-system" $K export "$IN" --filter ns:kube-system --force --out "$OUT/e.csv"
+run "kaudit export .md --filter ns:kube-system" $K export "$IN" --filter ns:kube-system --force --out "$OUT/r.md"
+run "kaudit export case --filter ns:kube-system" $K export "$IN" --filter ns:kube-system --force --format case --out "$OUT/case"
 run "bare parse, sonic-rs, 2 threads" "$BARE" "$IN" 2 sonic
 run "bare parse, sonic-rs, 1 thread" "$BARE" "$IN" 1 sonic
 run "bare parse, serde_json, 2 threads" "$BARE" "$IN" 2 serde

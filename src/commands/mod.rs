@@ -9,6 +9,7 @@ mod summary;
 mod tail;
 mod tally;
 
+use crate::cli::Format;
 use crate::config::{Action, QueryConfig};
 use crate::export as sinks;
 use crate::index::Index;
@@ -36,12 +37,13 @@ pub struct Loaded {
     pub names: Vec<String>,
 }
 
-/// Load every source to the end (Loki `ready` when already prepared). On a
-/// terminal, a progress line on stderr.
+/// Load every source to the end (Loki `ready` when already prepared) into
+/// `index`. On a terminal, a progress line on stderr.
 pub fn load(
     specs: &[SourceSpec],
     opts: LoadOptions,
     ready: Option<source::loki::Prepared>,
+    mut index: Index,
 ) -> Result<Loaded, RunError> {
     let opened = source::open_ready(specs, ready)?;
     // Room for the events the inputs likely hold (audit lines run 0.5–2 KB;
@@ -61,7 +63,6 @@ pub fn load(
         .sum::<u64>()
         / 800;
     let loading = source::start(opened.inputs, opts)?;
-    let mut index = Index::new();
     index.reserve(hint.min(1 << 28) as usize);
     index.warnings.extend(opened.notes);
     let show = io::stderr().is_terminal();
@@ -151,7 +152,15 @@ pub fn run_query(
     let matcher_needs_raw = crate::query::Matcher::new(&cfg.terms, &Index::new()).uses_raw();
     let lines = matches!(cfg.action, Action::Events | Action::Export);
     opts.keep_raw = lines || matcher_needs_raw;
-    let mut loaded = load(&cfg.sources, opts, ready)?;
+    // Lines exported as they are need no groups or counts: less work loading.
+    let lines_only =
+        cfg.action == Action::Export && matches!(cfg.format, Format::Jsonl | Format::Csv);
+    let index = if lines_only {
+        Index::ungrouped()
+    } else {
+        Index::new()
+    };
+    let mut loaded = load(&cfg.sources, opts, ready, index)?;
     let matcher = Matcher::new(&cfg.terms, &loaded.index);
     let raw = loaded.raw.clone();
     let mut reader = raw.reader();

@@ -3,7 +3,7 @@
 
 use super::table::{Clock, Col, Table, csv_row};
 use super::{Form, Shape};
-use crate::index::Index;
+use crate::index::{EventId, EventRec, Index};
 use crate::model::RawAccess;
 use crate::model::redact::redact_line;
 use crate::model::text::json_terminal_safe;
@@ -50,6 +50,46 @@ pub fn event_text<'a>(line: &'a [u8], sh: &Shape) -> Option<Cow<'a, [u8]>> {
     Some(text)
 }
 
+/// Lines of one input closer than this are read in one go, gap included.
+const GAP: u64 = 8 << 10;
+/// At most this much is read in one go.
+const RUN: u64 = 1 << 20;
+
+/// Call `f` with each event of `ids` and its line. A sparse selection reads
+/// its lines and not the blocks around them: the reader is told where each
+/// run of nearby lines lies.
+fn each_line(
+    idx: &Index,
+    ids: &[EventId],
+    raw: &mut dyn RawAccess,
+    mut f: impl FnMut(&EventRec, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut planned = 0;
+    for (i, &id) in ids.iter().enumerate() {
+        let e = &idx.events[id as usize];
+        if i >= planned {
+            let (start, mut end) = (e.offset, e.offset + e.len as u64);
+            planned = i + 1;
+            for &next in &ids[i + 1..] {
+                let n = &idx.events[next as usize];
+                let n_end = n.offset + n.len as u64;
+                if n.input != e.input
+                    || n.offset < end
+                    || n.offset - end > GAP
+                    || n_end - start > RUN
+                {
+                    break;
+                }
+                end = n_end;
+                planned += 1;
+            }
+            raw.ahead(e.input, start, end);
+        }
+        f(e, raw.line(e.input, e.offset, e.len)?)?;
+    }
+    Ok(())
+}
+
 fn lines(
     sh: &Shape,
     idx: &Index,
@@ -63,12 +103,10 @@ fn lines(
     }
     let mut withheld = 0u64;
     let mut first = true;
-    for &id in &sel.events {
-        let e = &idx.events[id as usize];
-        let line = raw.line(e.input, e.offset, e.len)?;
+    each_line(idx, &sel.events, raw, |_, line| {
         let Some(text) = event_text(line, sh) else {
             withheld += 1;
-            continue;
+            return Ok(());
         };
         if array {
             out.write_all(if first { b"\n" } else { b",\n" })?;
@@ -78,7 +116,8 @@ fn lines(
             out.write_all(b"\n")?;
         }
         first = false;
-    }
+        Ok(())
+    })?;
     if array {
         out.write_all(b"\n]}\n")?;
     }
@@ -149,8 +188,7 @@ fn csv(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     csv_row(out, &CSV_COLUMNS)?;
-    for &id in &sel.events {
-        let e = &idx.events[id as usize];
+    each_line(idx, &sel.events, raw, |e, line| {
         let who = idx.who(e);
         let o = idx.obj(e);
         let v = idx.verdict(e);
@@ -162,9 +200,7 @@ fn csv(
                 .collect::<Vec<_>>()
                 .join(";")
         };
-        let uri = raw
-            .field(e.input, e.offset, e.len, "requestURI")
-            .unwrap_or_default();
+        let uri = crate::model::field(line, "requestURI").unwrap_or_default();
         let time = if e.ts == NO_TIME {
             String::new()
         } else {
@@ -197,7 +233,6 @@ fn csv(
                 idx.s(who.agent),
                 &uri,
             ],
-        )?;
-    }
-    Ok(())
+        )
+    })
 }

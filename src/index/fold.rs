@@ -134,12 +134,14 @@ impl Index {
                 self.req_table.insert_unique(h, r, |&r| {
                     hasher.hash_one((reqs[r as usize].key, reqs[r as usize].text))
                 });
-                let e = &self.events[id as usize];
-                let user = self.whos.get(e.who).user;
-                self.by_user.entry(user).or_default().push(r);
-                let k = self.obj_key_of[e.obj as usize];
-                if k != NIL {
-                    self.by_object[k as usize].push(r);
+                if self.grouping {
+                    let e = &self.events[id as usize];
+                    let user = self.whos.get(e.who).user;
+                    self.by_user.entry(user).or_default().push(r);
+                    let k = self.obj_key_of[e.obj as usize];
+                    if k != NIL {
+                        self.by_object[k as usize].push(r);
+                    }
                 }
                 r
             }
@@ -153,6 +155,9 @@ impl Index {
         let (new, best) = (&self.events[id as usize], &self.events[req.best as usize]);
         if (new.stage.completeness(), new.ts) > (best.stage.completeness(), best.ts) {
             req.best = id;
+        }
+        if !self.grouping {
+            return;
         }
         let after = self.request(r);
         if let Some(b) = before {

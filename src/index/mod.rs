@@ -100,6 +100,9 @@ pub struct Index {
     pub failed: Vec<String>,
     /// Event ids in time order, rebuilt lazily after appends.
     time_order: Vec<EventId>,
+    /// Whether requests are grouped (by user, by object) and counted
+    /// (`tally`) as they arrive; an export of lines needs neither.
+    grouping: bool,
 }
 
 impl Default for Index {
@@ -135,6 +138,7 @@ impl Default for Index {
             warnings: Vec::new(),
             failed: Vec::new(),
             time_order: Vec::new(),
+            grouping: true,
         }
     }
 }
@@ -142,6 +146,15 @@ impl Default for Index {
 impl Index {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An index that neither groups nor counts requests: for exporting lines,
+    /// which needs the events, their requests and their facts only.
+    pub fn ungrouped() -> Self {
+        Index {
+            grouping: false,
+            ..Self::default()
+        }
     }
 
     /// Make room for about this many more events (a hint from the input size),

@@ -142,12 +142,19 @@ pub const REASON_KEY: &str = "authorization.k8s.io/reason";
 pub trait RawAccess {
     fn line(&mut self, input: u32, offset: u64, len: u32) -> std::io::Result<&[u8]>;
 
+    /// A hint: the next lines asked for lie in `start..end` of `input`.
+    fn ahead(&mut self, _input: u32, _start: u64, _end: u64) {}
+
     /// One top-level string field of the event's JSON, decoded.
     fn field(&mut self, input: u32, offset: u64, len: u32, key: &str) -> Option<String> {
-        let line = self.line(input, offset, len).ok()?;
-        let v = sonic_rs::get(line, [key]).ok()?;
-        sonic_rs::from_str::<String>(v.as_raw_str()).ok()
+        field(self.line(input, offset, len).ok()?, key)
     }
+}
+
+/// One top-level string field of an event's JSON line, decoded.
+pub fn field(line: &[u8], key: &str) -> Option<String> {
+    let v = sonic_rs::get(line, [key]).ok()?;
+    sonic_rs::from_str::<String>(v.as_raw_str()).ok()
 }
 
 /// For callers that keep no raw text: every read fails.

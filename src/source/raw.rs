@@ -57,6 +57,7 @@ impl RawStore {
             input: u32::MAX,
             start: 0,
             block: Vec::new(),
+            plan: None,
         }
     }
 }
@@ -70,6 +71,8 @@ pub struct BlockReader<'a> {
     input: u32,
     start: u64,
     block: Vec<u8>,
+    /// Where the next lines lie (`RawAccess::ahead`): read that, not a block.
+    plan: Option<(u32, u64, u64)>,
 }
 
 impl BlockReader<'_> {
@@ -80,7 +83,10 @@ impl BlockReader<'_> {
             && end <= self.start + self.block.len() as u64;
         if !hit {
             let f = self.store.file(input)?;
-            let want = (len as usize).max(BLOCK);
+            let want = match self.plan {
+                Some((i, s, e)) if i == input && s <= offset && end <= e => (e - offset) as usize,
+                _ => (len as usize).max(BLOCK),
+            };
             self.block.resize(want, 0);
             let n = read_at_most(&f, &mut self.block, offset)?;
             self.block.truncate(n);
@@ -141,5 +147,9 @@ fn read_at_most(f: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize>
 impl crate::model::RawAccess for BlockReader<'_> {
     fn line(&mut self, input: u32, offset: u64, len: u32) -> std::io::Result<&[u8]> {
         self.get(input, offset, len)
+    }
+
+    fn ahead(&mut self, input: u32, start: u64, end: u64) {
+        self.plan = Some((input, start, end));
     }
 }
