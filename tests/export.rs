@@ -194,6 +194,36 @@ fn files_are_private_never_overwritten_and_never_inputs() {
     assert_eq!(left, vec![std::ffi::OsString::from("e.jsonl")]);
 }
 
+/// Every file the manifest lists has the size and SHA-256 it says
+/// (sha256sum, not kaudit) and mode 0600.
+fn verify(dir: &Path, manifest: &Value) {
+    let files = manifest["files"].as_array().expect("files");
+    for f in files {
+        let p = dir.join(f["file"].as_str().expect("name"));
+        let sum = std::process::Command::new("sha256sum")
+            .arg(&p)
+            .output()
+            .expect("sha256sum");
+        let sum = String::from_utf8_lossy(&sum.stdout);
+        assert_eq!(
+            sum.split_whitespace().next(),
+            f["sha256"].as_str(),
+            "{}",
+            p.display()
+        );
+        assert_eq!(
+            std::fs::metadata(&p).expect("meta").len(),
+            f["bytes"].as_u64().expect("bytes")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", p.display());
+        }
+    }
+}
+
 #[test]
 fn a_case_file_verifies_and_comes_out_the_same_twice() {
     let (dir, log) = common::demo_log(3000);
@@ -222,31 +252,7 @@ fn a_case_file_verifies_and_comes_out_the_same_twice() {
     ] {
         assert!(names.contains(&want), "{names:?}");
     }
-    // Every listed file has the size and SHA-256 the manifest says (sha256sum, not kaudit).
-    for f in files {
-        let p = a.join(f["file"].as_str().expect("name"));
-        let sum = std::process::Command::new("sha256sum")
-            .arg(&p)
-            .output()
-            .expect("sha256sum");
-        let sum = String::from_utf8_lossy(&sum.stdout);
-        assert_eq!(
-            sum.split_whitespace().next(),
-            f["sha256"].as_str(),
-            "{}",
-            p.display()
-        );
-        assert_eq!(
-            std::fs::metadata(&p).expect("meta").len(),
-            f["bytes"].as_u64().expect("bytes")
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).expect("meta").permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "{}", p.display());
-        }
-    }
+    verify(&a, &manifest);
     // The input's own hash is in the scope.
     let input = &manifest["scope"]["inputs"][0];
     assert_eq!(
@@ -311,4 +317,80 @@ fn a_case_file_verifies_and_comes_out_the_same_twice() {
         "a directory that is not a case file stays"
     );
     assert!(out.join("incident-42").is_dir());
+}
+
+/// In the TUI: events marked in two views, a note on one, `:export case DIR`
+/// with a filter on: the case holds what is on show, and the report and
+/// marks.json the marked events with the note.
+#[test]
+fn the_tui_exports_marks_and_notes() {
+    use kaudit::tui::testkit::{command, demo, keys, typ};
+    let now = kaudit::model::time::parse_rfc3339("2026-11-21T12:30:00Z").expect("time");
+    let (_f, mut st) = demo(3000, (120, 40), now);
+    let out = tempfile::tempdir().expect("dir");
+    // Marked on the list of every event, and on the list of denied ones.
+    command(&mut st, "events");
+    keys(&mut st, &["m"]);
+    keys(&mut st, &["/"]);
+    typ(&mut st, "@denied");
+    keys(&mut st, &["enter"]);
+    command(&mut st, "events");
+    keys(&mut st, &["G", "n"]);
+    typ(&mut st, "the 403 | we asked about");
+    keys(&mut st, &["enter"]);
+    assert_eq!(st.marks.len(), 2);
+    let shown = st.scope.events.len();
+    let case = out.path().join("incident-42");
+    command(&mut st, &format!("export case {}", case.display()));
+    let said = st.message.clone().expect("said").0;
+    assert!(
+        said.starts_with(&format!("wrote a case file of {shown} events and 2 marked")),
+        "{said}"
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(case.join("MANIFEST.json")).expect("read"))
+            .expect("json");
+    verify(&case, &manifest);
+    assert_eq!(manifest["scope"]["filters"][0], "@denied");
+    assert_eq!(manifest["scope"]["events"].as_u64(), Some(shown as u64));
+    assert_eq!(lines(&case.join("events.jsonl")).len(), shown);
+    // The marks, with the note, by auditID.
+    let marks: Value =
+        serde_json::from_slice(&std::fs::read(case.join("marks.json")).expect("read"))
+            .expect("json");
+    let list = marks["marks"].as_array().expect("marks");
+    assert_eq!(list.len(), 2);
+    let noted: Vec<&Value> = list.iter().filter(|m| !m["note"].is_null()).collect();
+    assert_eq!(noted.len(), 1);
+    assert_eq!(noted[0]["note"], "the 403 | we asked about");
+    assert_eq!(noted[0]["code"], 403);
+    let report = std::fs::read_to_string(case.join("report.md")).expect("report");
+    assert!(report.contains("## Marked events: 2"), "{report}");
+    assert!(
+        report.contains("note: the 403 | we asked about"),
+        "{report}"
+    );
+    for m in list {
+        assert!(
+            report.contains(m["auditID"].as_str().expect("id")),
+            "{report}"
+        );
+    }
+    // Not over the case without `!`; `:export!` replaces it.
+    command(&mut st, &format!("export case {}", case.display()));
+    let err = st.input.as_ref().and_then(|i| i.error.clone());
+    assert!(err.is_none(), "the command is taken; the error comes back");
+    let said = st.message.clone().expect("said").0;
+    assert!(said.contains("exists"), "{said}");
+    command(&mut st, &format!("export! case {}", case.display()));
+    let said = st.message.clone().expect("said").0;
+    assert!(said.starts_with("wrote a case file"), "{said}");
+    // A report on its own, named by its extension.
+    let md = out.path().join("report.md");
+    command(&mut st, &format!("export {}", md.display()));
+    assert!(
+        std::fs::read_to_string(&md)
+            .expect("report")
+            .contains("note: the 403")
+    );
 }

@@ -167,10 +167,14 @@ fn events_list_and_detail() {
 fn marks_help_filter() {
     for t in shot("marks", |st| {
         command(st, "events");
-        keys(st, &["m", "j", "m"]);
+        keys(st, &["m", "j", "m", "k", "n"]);
+        typ(st, "seen in the incident channel, ticket 42");
+        keys(st, &["enter"]);
         command(st, "marks");
+        keys(st, &["j"]);
     }) {
-        assert!(t.contains("2 marked"), "{t}");
+        assert!(t.contains("2 marked events, 1 with notes"), "{t}");
+        assert!(t.contains("✎ seen in the incident channel"), "{t}");
     }
     for t in shot("help", |st| {
         keys(st, &["?"]);

@@ -44,20 +44,27 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             Ok(())
         }
         None => {
-            let tmp = tempfile::NamedTempFile::new()
-                .map_err(|e| RunError::Other(format!("cannot create a temporary file: {e}")))?;
-            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+            // In a directory of its own, so that an export to /tmp is not
+            // beside an input.
+            let dir = tempfile::Builder::new()
+                .prefix("kaudit-demo-")
+                .tempdir()
+                .map_err(|e| {
+                    RunError::Other(format!("cannot create a temporary directory: {e}"))
+                })?;
+            let path = dir.path().join("audit.log");
+            let file = std::fs::File::create(&path)
+                .map_err(|e| RunError::Other(format!("cannot create {}: {e}", path.display())))?;
+            let mut w = BufWriter::with_capacity(1 << 20, file);
             write_demo(&opts, &mut w)?;
             w.flush()?;
             drop(w);
             if let Some(mut tui) = cfg.tui {
                 // The file lives until the session ends: details read it back.
-                tui.sources = vec![SourceSpec::Path(tmp.path().to_path_buf())];
+                tui.sources = vec![SourceSpec::Path(path)];
                 return crate::tui::runtime::run(tui);
             }
-            let mut summary = cfg
-                .summary
-                .clone_for(vec![SourceSpec::Path(tmp.path().to_path_buf())]);
+            let mut summary = cfg.summary.clone_for(vec![SourceSpec::Path(path)]);
             summary.workers = None;
             super::run_query(&summary, out, err)
         }

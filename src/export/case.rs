@@ -5,23 +5,28 @@
 
 use super::file::Dir;
 use super::table::json_time;
-use super::{Evidence, ExportError, Form, Shape, Target};
+use super::{Evidence, ExportError, Form, Scope, Shape, Target};
 use crate::model::RawAccess;
 use crate::model::time::format_micros;
 use serde_json::json;
 
 pub const MANIFEST: &str = "MANIFEST.json";
 
-pub fn write(ev: &Evidence, raw: &mut dyn RawAccess, target: &Target) -> Result<(), ExportError> {
+pub fn write(
+    ev: &Evidence,
+    scope: &Scope,
+    raw: &mut dyn RawAccess,
+    target: &Target,
+) -> Result<(), ExportError> {
     let (idx, sel) = (ev.idx, ev.sel);
-    let redact = ev.scope.redacted;
+    let redact = ev.redact;
     let lenses = super::lenses(idx, sel);
     let json = Shape::file(Form::Json, redact);
     let mut dir = Dir::new(&target.path)?;
     dir.file("events.jsonl", |w| {
         super::events::write(&Shape::file(Form::Jsonl, redact), idx, sel, raw, w)
     })?;
-    dir.file("report.md", |w| super::report::write(ev, w))?;
+    dir.file("report.md", |w| super::report::write(ev, scope, w))?;
     dir.file("findings.json", |w| {
         super::findings::write(&json, idx, &lenses, w)
     })?;
@@ -45,7 +50,7 @@ pub fn write(ev: &Evidence, raw: &mut dyn RawAccess, target: &Target) -> Result<
         .collect();
     let manifest = json!({
         "files": listed,
-        "scope": ev.scope.json(),
+        "scope": scope.json(),
         // The one field that differs between two runs of the same export.
         "created": format_micros(crate::model::time::now()),
     });

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{0} exists; --force replaces it")]
+    #[error("{0} exists; --force replaces it (:export! in the investigator)")]
     Exists(String),
     #[error("{0} is an input of this export; kaudit never writes over what it reads")]
     Input(String),

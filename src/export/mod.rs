@@ -19,7 +19,9 @@ pub use report::Scope;
 
 use crate::index::{EventId, Index};
 use crate::model::RawAccess;
-use crate::query::Selection;
+use crate::model::text::thousands;
+use crate::query::{Selection, Window};
+use crate::source::SourceSpec;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -87,13 +89,19 @@ impl Kind {
 /// The operator's notes on marked events (empty: marked, no note).
 pub type Marks = BTreeMap<EventId, String>;
 
-/// What is exported: the selected events of an index, what the scope was,
-/// and the events the operator marked.
+/// What is exported: the selected events of an index, the events the
+/// operator marked, and how they were chosen.
 pub struct Evidence<'a> {
     pub idx: &'a Index,
     pub sel: &'a Selection,
-    pub scope: &'a Scope,
     pub marks: &'a Marks,
+    /// The inputs as loaded: file names, or `loki …` with the LogQL sent.
+    pub names: &'a [String],
+    /// The sources asked for (the Loki tenant).
+    pub sources: &'a [SourceSpec],
+    pub window: Window,
+    pub filters: &'a [String],
+    pub redact: bool,
 }
 
 impl Evidence<'_> {
@@ -109,14 +117,14 @@ impl Evidence<'_> {
     }
 }
 
-/// Write `ev` to `target` as `kind`, whole or not at all.
+/// Write `ev` to `target` as `kind`, whole or not at all; says what it wrote.
 pub fn write(
     kind: Kind,
     ev: &Evidence,
     raw: &mut dyn RawAccess,
     target: &Target,
-) -> Result<(), ExportError> {
-    let redact = ev.scope.redacted;
+) -> Result<String, ExportError> {
+    let redact = ev.redact;
     match kind {
         Kind::Jsonl | Kind::Csv => {
             let form = if kind == Kind::Csv {
@@ -128,9 +136,32 @@ pub fn write(
                 events::write(&Shape::file(form, redact), ev.idx, ev.sel, raw, w)
             })
         }
-        Kind::Md => write_file(&target.path, target.force, |w| report::write(ev, w)),
-        Kind::Case => case::write(ev, raw, target),
-    }
+        Kind::Md => {
+            let scope = Scope::of(ev)?;
+            write_file(&target.path, target.force, |w| report::write(ev, &scope, w))
+        }
+        Kind::Case => case::write(ev, &Scope::of(ev)?, raw, target),
+    }?;
+    let what = match kind {
+        Kind::Md => "a report of ",
+        Kind::Case => "a case file of ",
+        _ => "",
+    };
+    let marks = match ev.marks.len() {
+        0 => String::new(),
+        n if matches!(kind, Kind::Md | Kind::Case) => format!(" and {n} marked"),
+        _ => String::new(),
+    };
+    Ok(format!(
+        "wrote {what}{} events{marks} to {} (secret values {})",
+        thousands(ev.sel.events.len() as u64),
+        target.path.display(),
+        if redact {
+            "redacted"
+        } else {
+            "NOT redacted: --no-redact"
+        }
+    ))
 }
 
 /// The investigations over what was selected: kept current over the whole

@@ -8,7 +8,7 @@ use super::{Evidence, ExportError, Form, Shape, sha256_file};
 use crate::index::Index;
 use crate::model::text::{place, sanitize, thousands};
 use crate::model::time::format_micros;
-use crate::query::{Selection, Window};
+use crate::query::Selection;
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -21,7 +21,7 @@ pub struct Scope {
     loki: Vec<(String, Option<String>)>,
     window: (Option<String>, Option<String>),
     filters: Vec<String>,
-    pub redacted: bool,
+    redacted: bool,
     events: usize,
     requests: usize,
     first: Option<String>,
@@ -29,22 +29,18 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The scope of selection `sel` of inputs `names` (files are hashed;
-    /// `loki …` names are a Loki query, asked of `tenant`).
-    pub fn of(
-        idx: &Index,
-        sel: &Selection,
-        names: &[String],
-        tenant: Option<&str>,
-        window: Window,
-        filters: &[String],
-        redacted: bool,
-    ) -> Result<Scope, ExportError> {
+    /// The scope of an export: the inputs' sizes and hashes (files) or the
+    /// LogQL sent and the tenant (Loki), the window, filters and redaction.
+    pub fn of(ev: &Evidence) -> Result<Scope, ExportError> {
+        let tenant = ev.sources.iter().find_map(|s| match s {
+            crate::source::SourceSpec::Loki(l) => l.org_id.clone(),
+            _ => None,
+        });
         let mut files = Vec::new();
         let mut loki = Vec::new();
-        for n in names {
+        for n in ev.names {
             if let Some(rest) = n.strip_prefix("loki ") {
-                loki.push((rest.to_string(), tenant.map(str::to_string)));
+                loki.push((rest.to_string(), tenant.clone()));
             } else if n != "stdin" {
                 let (size, sum) =
                     sha256_file(std::path::Path::new(n)).map_err(|err| ExportError::Hash {
@@ -56,13 +52,22 @@ impl Scope {
                 files.push((n.clone(), 0, String::new()));
             }
         }
+        let (idx, sel) = (ev.idx, ev.sel);
         let t = |e: Option<&u32>| e.map(|&id| format_micros(idx.events[id as usize].ts));
         Ok(Scope {
             files,
             loki,
-            window: (window.from.map(format_micros), window.to.map(format_micros)),
-            filters: filters.iter().filter(|f| !f.is_empty()).cloned().collect(),
-            redacted,
+            window: (
+                ev.window.from.map(format_micros),
+                ev.window.to.map(format_micros),
+            ),
+            filters: ev
+                .filters
+                .iter()
+                .filter(|f| !f.trim().is_empty())
+                .cloned()
+                .collect(),
+            redacted: ev.redact,
             events: sel.events.len(),
             requests: sel.requests.len(),
             first: t(sel.events.first()),
@@ -91,8 +96,7 @@ fn md(s: &str) -> String {
     sanitize(s).replace('|', "\\|")
 }
 
-pub fn write(ev: &Evidence, w: &mut dyn Write) -> io::Result<()> {
-    let scope = ev.scope;
+pub fn write(ev: &Evidence, scope: &Scope, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "# Audit evidence\n")?;
     writeln!(w, "| scope | |\n|---|---|")?;
     writeln!(w, "| kaudit | {} |", env!("CARGO_PKG_VERSION"))?;

@@ -7,6 +7,7 @@ use super::keymap::{Cmd, Key, Keymap, Mode};
 use super::layout;
 use super::theme::Role;
 use super::view::{self, Body, Ctx, Open, Page, Scope};
+use crate::export::Marks;
 use crate::index::{EventId, Index};
 use crate::lens::Lenses;
 use crate::model::Nanos;
@@ -16,7 +17,7 @@ use crate::parse::Batch;
 use crate::query::{self, Expr, FilterError, Matcher, Window};
 use crate::source::{RawStore, SourceMsg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// While loading, the screens are rebuilt at most this often.
@@ -43,6 +44,8 @@ pub enum Action {
     },
     /// `:theme NAME` was loaded (or not).
     ThemeLoaded(Result<String, String>),
+    /// An export finished: what was written, or why not.
+    Exported(Result<String, String>),
 }
 
 /// Something for the runtime to do.
@@ -60,6 +63,8 @@ pub enum Effect {
     Recycle(Box<Batch>),
     /// Load a theme and answer with `Action::ThemeLoaded`.
     LoadTheme(String),
+    /// Write evidence beside the loop and answer with `Action::Exported`.
+    Export(Box<ExportJob>),
 }
 
 /// How loading goes.
@@ -90,6 +95,8 @@ pub struct Filter {
 pub enum InputKind {
     Filter,
     Command,
+    /// The operator's note on a marked event.
+    Note(EventId),
 }
 
 /// The filter or command line being typed.
@@ -181,7 +188,10 @@ pub struct AppState {
     pub clusters: Vec<String>,
     pub cluster: Option<String>,
     pub reload: Option<Option<String>>,
-    pub marks: BTreeSet<EventId>,
+    /// Marked events, with the operator's notes (empty: no note).
+    pub marks: Marks,
+    /// Where an export is being written.
+    pub exporting: Option<String>,
     /// Secret values shown (confirmed by the operator).
     pub reveal: bool,
     /// A one-off message for the status bar, cleared by the next key.
@@ -273,7 +283,8 @@ impl AppState {
             clusters: Vec::new(),
             cluster: None,
             reload: None,
-            marks: BTreeSet::new(),
+            marks: Marks::new(),
+            exporting: None,
             reveal: s.reveal,
             message: None,
             keymap: s.keymap,
@@ -525,27 +536,6 @@ impl AppState {
             .find(|&t| t != crate::parse::NO_TIME)
     }
 
-    fn toggle_mark(&mut self) {
-        let s = self.screen();
-        let Some(e) = s.body.event(s.sel) else {
-            self.message = Some((
-                "marks are for events: open a list of events first".into(),
-                Role::Muted,
-            ));
-            return;
-        };
-        if !self.marks.remove(&e) {
-            self.marks.insert(e);
-        }
-        self.message = Some((
-            format!("{} marked (:marks lists them)", self.marks.len()),
-            Role::Mark,
-        ));
-        if !matches!(self.screen().body, Body::Detail(_)) {
-            self.step(1);
-        }
-    }
-
     fn step(&mut self, by: i64) {
         let s = self.screen_mut();
         let len = s.body.len() as i64;
@@ -648,6 +638,14 @@ pub fn update(st: &mut AppState, action: Action) -> Vec<Effect> {
             if st.screen().page == Page::Detail(event) {
                 st.rebuild();
             }
+            Vec::new()
+        }
+        Action::Exported(r) => {
+            st.exporting = None;
+            st.message = Some(match r {
+                Ok(done) => (done, Role::Accent),
+                Err(e) => (e, Role::Error),
+            });
             Vec::new()
         }
         Action::ThemeLoaded(r) => {
@@ -822,6 +820,7 @@ fn normal(st: &mut AppState, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Help => st.overlay = Overlay::Help { scroll: 0 },
         Cmd::Mark => st.toggle_mark(),
+        Cmd::Note => st.start_note(),
         Cmd::Reveal => {
             if st.reveal {
                 st.reveal = false;
@@ -930,9 +929,11 @@ fn histogram_pick(st: &mut AppState) {
 
 mod commands;
 mod input;
+mod marks;
 #[cfg(test)]
 mod tests;
 
 pub use commands::COMMANDS;
 use commands::command;
 use input::input_key;
+pub use marks::ExportJob;

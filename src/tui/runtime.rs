@@ -3,7 +3,7 @@
 //! arrived (keys, batches, the clock), `update`, perform the effects, draw
 //! at most ~30 times a second and only when something changed.
 
-use super::app::{self, Action, AppState, Effect, Setup};
+use super::app::{self, Action, AppState, Effect, ExportJob, Setup};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::commands::RunError;
@@ -50,6 +50,7 @@ enum Msg {
     Source(u64, SourceMsg),
     Signal(i32),
     InputGone(String),
+    Exported(Result<String, String>),
 }
 
 pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
@@ -160,11 +161,16 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                     perform(
                         &mut st,
                         a,
-                        &|b| recycler.recycle(b),
-                        &raw,
+                        &Doer {
+                            recycle: &|b| recycler.recycle(b),
+                            raw: &raw,
+                            theme_dir: &cfg.theme_dir,
+                            truecolor: cfg.truecolor,
+                            sources: &cfg.sources,
+                            redact: !cfg.reveal,
+                            answer: Some(tx.clone()),
+                        },
                         &mut theme,
-                        &cfg.theme_dir,
-                        cfg.truecolor,
                     );
                 }
                 Ok(None) => {}
@@ -217,11 +223,16 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
             perform(
                 &mut st,
                 Action::Tick(now()),
-                &|b| recycler.recycle(b),
-                &raw,
+                &Doer {
+                    recycle: &|b| recycler.recycle(b),
+                    raw: &raw,
+                    theme_dir: &cfg.theme_dir,
+                    truecolor: cfg.truecolor,
+                    sources: &cfg.sources,
+                    redact: !cfg.reveal,
+                    answer: Some(tx.clone()),
+                },
                 &mut theme,
-                &cfg.theme_dir,
-                cfg.truecolor,
             );
             dirty |= (!st.load.done && !st.live) || st.refreshed() != refreshed;
         }
@@ -299,11 +310,16 @@ pub fn headless(
         perform(
             &mut st,
             Action::Source { generation: 0, msg },
-            &|b| recycler.recycle(b),
-            &raw,
+            &Doer {
+                recycle: &|b| recycler.recycle(b),
+                raw: &raw,
+                theme_dir: &None,
+                truecolor: true,
+                sources,
+                redact: true,
+                answer: None,
+            },
             &mut theme,
-            &None,
-            true,
         );
         if done {
             break;
@@ -317,7 +333,16 @@ pub fn headless(
 pub fn step(st: &mut AppState, action: Action) -> bool {
     let raw = st.raw();
     let mut theme = Theme::default_theme();
-    perform(st, action, &|_| {}, &raw, &mut theme, &None, true);
+    let doer = Doer {
+        recycle: &|_| {},
+        raw: &raw,
+        theme_dir: &None,
+        truecolor: true,
+        sources: &[],
+        redact: true,
+        answer: None,
+    };
+    perform(st, action, &doer, &mut theme);
     st.quitting()
 }
 
@@ -330,48 +355,86 @@ fn action_of(m: Msg) -> Result<Option<Action>, String> {
         Msg::Source(generation, msg) => Some(Action::Source { generation, msg }),
         Msg::Signal(s) => return Err(format!("stopped by signal {s}")),
         Msg::InputGone(e) => return Err(format!("the terminal went away ({e})")),
+        Msg::Exported(r) => Some(Action::Exported(r)),
     })
 }
 
-/// Update, then do what it asks (feeding answers back as actions).
-fn perform(
-    st: &mut AppState,
-    action: Action,
-    recycle: &dyn Fn(Box<crate::parse::Batch>),
-    raw: &source::RawStore,
-    theme: &mut Theme,
-    theme_dir: &Option<PathBuf>,
+/// What performing the effects takes, besides the state and the theme.
+struct Doer<'a> {
+    recycle: &'a dyn Fn(Box<crate::parse::Batch>),
+    raw: &'a source::RawStore,
+    theme_dir: &'a Option<PathBuf>,
     truecolor: bool,
-) {
+    sources: &'a [SourceSpec],
+    /// Exports redact secret values unless the session began with
+    /// `--no-redact` (showing them on screen with `r` does not count).
+    redact: bool,
+    /// Exports run on a thread of their own and answer here; without it,
+    /// on this one (tests).
+    answer: Option<SyncSender<Msg>>,
+}
+
+/// Update, then do what it asks (feeding answers back as actions).
+fn perform(st: &mut AppState, action: Action, doer: &Doer, theme: &mut Theme) {
     let mut queue = vec![action];
     while let Some(a) = queue.pop() {
         for fx in app::update(st, a) {
             match fx {
                 Effect::Quit => {}
-                Effect::Recycle(b) => recycle(b),
+                Effect::Recycle(b) => (doer.recycle)(b),
                 Effect::ReadEvent {
                     event,
                     input,
                     offset,
                     len,
                 } => {
-                    let mut r = raw.reader();
+                    let mut r = doer.raw.reader();
                     let text = r
                         .get(input, offset, len)
                         .map(|b| b.to_vec())
                         .map_err(|e| e.to_string());
                     queue.push(Action::EventText { event, text });
                 }
-                Effect::LoadTheme(name) => match Theme::load(&name, theme_dir.as_deref()) {
+                Effect::LoadTheme(name) => match Theme::load(&name, doer.theme_dir.as_deref()) {
                     Ok(t) => {
-                        *theme = t.for_terminal(truecolor);
+                        *theme = t.for_terminal(doer.truecolor);
                         queue.push(Action::ThemeLoaded(Ok(name)));
                     }
                     Err(e) => queue.push(Action::ThemeLoaded(Err(e.to_string()))),
                 },
+                Effect::Export(job) => {
+                    let (sources, redact) = (doer.sources.to_vec(), doer.redact);
+                    match &doer.answer {
+                        Some(tx) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let _ = tx.send(Msg::Exported(export(&job, &sources, redact)));
+                            });
+                        }
+                        None => queue.push(Action::Exported(export(&job, &sources, redact))),
+                    }
+                }
             }
         }
     }
+}
+
+/// Write an export job: what was written, or why not.
+fn export(job: &ExportJob, sources: &[SourceSpec], redact: bool) -> Result<String, String> {
+    job.target.check(sources).map_err(|e| e.to_string())?;
+    let filters = [job.filter.clone()];
+    let ev = crate::export::Evidence {
+        idx: &job.idx,
+        sel: &job.sel,
+        marks: &job.marks,
+        names: &job.names,
+        sources,
+        window: job.window,
+        filters: &filters,
+        redact,
+    };
+    let mut reader = job.raw.reader();
+    crate::export::write(job.kind, &ev, &mut reader, &job.target).map_err(|e| e.to_string())
 }
 
 fn forward_source(rx: std::sync::mpsc::Receiver<SourceMsg>, tx: SyncSender<Msg>, generation: u64) {

@@ -13,7 +13,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("exec", "", "exec, attach and port-forward sessions"),
     ("findings", "", "what to look at first"),
     ("events", "", "every selected event, in time order"),
-    ("marks", "", "the events marked with m"),
+    ("marks", "", "the events marked with m (n adds a note)"),
+    (
+        "export",
+        "[FORMAT] PATH",
+        "write what is on show, with marks and notes: case DIR, or FILE.jsonl, .csv, .md (:export! replaces)",
+    ),
     ("filter", "EXPR", "set the filter (same as /)"),
     (
         "since",
@@ -51,6 +56,11 @@ pub(super) fn command(st: &mut AppState, line: &str) -> Result<Vec<Effect>, Stri
         return Ok(Vec::new());
     }
     let name = name.to_ascii_lowercase();
+    // `:export!` replaces an earlier export, as vim's `:w!`.
+    let (name, force) = match name.strip_suffix('!') {
+        Some(n) if n != "q" => (n.to_string(), true),
+        _ => (name, false),
+    };
     let full = if name == "q" || name == "q!" {
         "quit"
     } else {
@@ -154,6 +164,7 @@ pub(super) fn command(st: &mut AppState, line: &str) -> Result<Vec<Effect>, Stri
             }
             return Ok(vec![Effect::LoadTheme(arg.to_string())]);
         }
+        "export" => return super::marks::export(st, arg, force),
         "help" => st.overlay = Overlay::Help { scroll: 0 },
         "quit" => {
             st.quit = true;

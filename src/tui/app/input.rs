@@ -12,6 +12,7 @@ pub(super) fn input_key(st: &mut AppState, k: KeyEvent) -> Vec<Effect> {
     let history = match inp.kind {
         InputKind::Filter => &st.filter_history,
         InputKind::Command => &st.command_history,
+        InputKind::Note(_) => &Vec::new(),
     };
     match (cmd, k.code) {
         (Some(Cmd::Cancel), _) => st.input = None,
@@ -84,7 +85,7 @@ pub(super) fn input_key(st: &mut AppState, k: KeyEvent) -> Vec<Effect> {
             InputKind::Filter => query::parse_filters(std::slice::from_ref(&inp.text))
                 .err()
                 .map(|e| (e.column, e.len, e.message)),
-            InputKind::Command => None,
+            InputKind::Command | InputKind::Note(_) => None,
         };
     }
     Vec::new()
@@ -123,6 +124,11 @@ fn submit(st: &mut AppState) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        InputKind::Note(e) => {
+            st.input = None;
+            st.set_note(e, &inp.text);
+            Vec::new()
+        }
         InputKind::Command => {
             remember(&mut st.command_history, inp.text.trim());
             st.input = None;

@@ -7,7 +7,9 @@ use crate::index::{EventId, Index};
 use crate::model::text::place;
 use crate::model::time::Clock;
 
-pub fn cells(idx: &Index, clock: Clock, e: EventId, marked: bool) -> Cells {
+/// `mark`: the event is marked, with this note (empty: none).
+pub fn cells(idx: &Index, clock: Clock, e: EventId, mark: Option<&str>) -> Cells {
+    let marked = mark.is_some();
     let ev = &idx.events[e as usize];
     let who = idx.who(ev);
     let o = idx.obj(ev);
@@ -36,7 +38,11 @@ pub fn cells(idx: &Index, clock: Clock, e: EventId, marked: bool) -> Cells {
     };
     Cells {
         cells: vec![
-            if marked { "●".into() } else { " ".into() },
+            match mark {
+                Some("") => "●".into(),
+                Some(_) => "✎".into(),
+                None => " ".into(),
+            },
             clock.show(ev.ts),
             crate::model::user_shown(user).to_string(),
             idx.s(ev.verb).to_string(),

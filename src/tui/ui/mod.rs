@@ -130,7 +130,10 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             lines.extend(header_lines(header, theme, w));
             let cells: Vec<Cells> = list_events[range.clone()]
                 .iter()
-                .map(|&e| events::cells(&st.idx, st.scope.clock, e, st.marks.contains(&e)))
+                .map(|&e| {
+                    let note = st.marks.get(&e).map(String::as_str);
+                    events::cells(&st.idx, st.scope.clock, e, note)
+                })
                 .collect();
             lines.extend(table::lines(
                 super::view::EVENT_COLS,
@@ -143,6 +146,17 @@ fn body(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             ));
             if list_events.is_empty() {
                 lines.push(Line::styled(empty_text(st), theme.style(Role::Muted)));
+            }
+            // The selected event's note, under the list when there is room.
+            let note = list_events
+                .get(s.sel)
+                .and_then(|e| st.marks.get(e))
+                .filter(|n| !n.is_empty());
+            let spare = (area.height as usize).saturating_sub(lines.len() + 1);
+            if let Some(note) = note.filter(|_| spare >= 2) {
+                lines.push(Line::raw(""));
+                let text = format!("✎ {note}");
+                lines.extend(preview(&[text], w, spare - 1, theme));
             }
         }
         Body::Overview(o) => {

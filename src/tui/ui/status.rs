@@ -205,6 +205,7 @@ pub fn bottom(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
         let prompt = match inp.kind {
             InputKind::Filter => "/",
             InputKind::Command => ":",
+            InputKind::Note(_) => "note: ",
         };
         let text = sanitize(&inp.text).into_owned();
         // The bad term, marked where it is.
@@ -232,7 +233,12 @@ pub fn bottom(st: &AppState, theme: &Theme, f: &mut Frame, area: Rect) {
             None => spans.push(Span::styled(text.clone(), theme.style(Role::Text))),
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
-        let x = area.x + 1 + inp.cursor.min(area.width.saturating_sub(2) as usize) as u16;
+        let x = area.x
+            + prompt.len() as u16
+            + inp
+                .cursor
+                .min(area.width.saturating_sub(prompt.len() as u16 + 1) as usize)
+                as u16;
         f.set_cursor_position(Position { x, y: area.y });
         return;
     }

@@ -430,7 +430,7 @@ pub struct Ctx<'a> {
     pub global: &'a Lenses,
     /// The open groups of tree pages.
     pub expanded: &'a HashSet<String>,
-    pub marks: &'a std::collections::BTreeSet<EventId>,
+    pub marks: &'a crate::export::Marks,
     /// Histogram buckets: one per column of the screen.
     pub buckets: usize,
 }
@@ -465,10 +465,25 @@ pub fn body(page: &Page, cx: &Ctx, scope: &mut Scope) -> Body {
             };
             Body::Events { header, events }
         }
-        Page::Marks => Body::Events {
-            header: vec![(format!("{} marked events", marks.len()), Role::Muted)],
-            events: Arc::new(marks.iter().copied().collect()),
-        },
+        Page::Marks => {
+            // In time order, as every list of events (rows are found again by time).
+            let mut events: Vec<EventId> = marks.keys().copied().collect();
+            events.sort_by_key(|&e| {
+                let ev = &idx.events[e as usize];
+                (ev.ts, ev.input, ev.offset)
+            });
+            let notes = marks.values().filter(|n| !n.is_empty()).count();
+            Body::Events {
+                header: vec![(
+                    format!(
+                        "{} marked events, {notes} with notes · n adds a note · :export writes them",
+                        marks.len()
+                    ),
+                    Role::Muted,
+                )],
+                events: Arc::new(events),
+            }
+        }
         Page::User(u) => people::user_page(idx, scope, *u),
         Page::Users => people::users(idx, global, scope, expanded),
         Page::Objects => objects::objects(idx, scope, expanded),
