@@ -87,7 +87,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
             SourceSpec::Loki(l) => format!("loki {}", source::loki::shown_url(&l.url)),
         })
         .collect();
-    let label = cfg.label.unwrap_or_else(|| {
+    let label = cfg.label.clone().unwrap_or_else(|| {
         let from = if loading.names.is_empty() {
             &asked
         } else {
@@ -161,15 +161,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
                     perform(
                         &mut st,
                         a,
-                        &Doer {
-                            recycle: &|b| recycler.recycle(b),
-                            raw: &raw,
-                            theme_dir: &cfg.theme_dir,
-                            truecolor: cfg.truecolor,
-                            sources: &cfg.sources,
-                            redact: !cfg.reveal,
-                            answer: Some(tx.clone()),
-                        },
+                        &Doer::session(&cfg, &raw, &|b| recycler.recycle(b), &tx),
                         &mut theme,
                     );
                 }
@@ -223,15 +215,7 @@ pub fn run(cfg: TuiConfig) -> Result<(), RunError> {
             perform(
                 &mut st,
                 Action::Tick(now()),
-                &Doer {
-                    recycle: &|b| recycler.recycle(b),
-                    raw: &raw,
-                    theme_dir: &cfg.theme_dir,
-                    truecolor: cfg.truecolor,
-                    sources: &cfg.sources,
-                    redact: !cfg.reveal,
-                    answer: Some(tx.clone()),
-                },
+                &Doer::session(&cfg, &raw, &|b| recycler.recycle(b), &tx),
                 &mut theme,
             );
             dirty |= (!st.load.done && !st.live) || st.refreshed() != refreshed;
@@ -372,6 +356,26 @@ struct Doer<'a> {
     /// Exports run on a thread of their own and answer here; without it,
     /// on this one (tests).
     answer: Option<SyncSender<Msg>>,
+}
+
+impl<'a> Doer<'a> {
+    /// For the session's loop: exports on their own thread.
+    fn session(
+        cfg: &'a TuiConfig,
+        raw: &'a source::RawStore,
+        recycle: &'a dyn Fn(Box<crate::parse::Batch>),
+        tx: &SyncSender<Msg>,
+    ) -> Doer<'a> {
+        Doer {
+            recycle,
+            raw,
+            theme_dir: &cfg.theme_dir,
+            truecolor: cfg.truecolor,
+            sources: &cfg.sources,
+            redact: !cfg.reveal,
+            answer: Some(tx.clone()),
+        }
+    }
 }
 
 /// Update, then do what it asks (feeding answers back as actions).
