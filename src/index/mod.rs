@@ -39,6 +39,14 @@ pub struct EventRec {
     pub flags: u8,
 }
 
+impl EventRec {
+    /// Where the event stands in time order: its time, then where it was
+    /// read (events of the same instant keep their order in the input).
+    pub fn time_key(&self) -> (Nanos, u32, u64) {
+        (self.ts, self.input, self.offset)
+    }
+}
+
 /// One request: the events sharing an auditID.
 #[derive(Clone, Copy, Debug)]
 pub struct ReqRec {
@@ -231,10 +239,7 @@ impl Index {
         let done = self.time_order.len();
         if done < self.events.len() {
             let ev = &self.events;
-            let key = |i: &EventId| {
-                let e = &ev[*i as usize];
-                (e.ts, e.input, e.offset)
-            };
+            let key = |i: &EventId| ev[*i as usize].time_key();
             let mut tail: Vec<EventId> = (done as u32..ev.len() as u32).collect();
             tail.sort_unstable_by_key(key);
             let in_order = match (self.time_order.last(), tail.first()) {

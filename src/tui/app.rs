@@ -576,10 +576,7 @@ impl Keep {
         match (self, body) {
             (Keep::Event(e), Body::Events { events, .. }) => {
                 // The lists are in time order: the same event, or where it was.
-                let key = |x: EventId| {
-                    let ev = &idx.events[x as usize];
-                    (ev.ts, ev.input, ev.offset)
-                };
+                let key = |x: EventId| idx.events[x as usize].time_key();
                 let k = key(*e);
                 Some(events.partition_point(|&x| key(x) < k))
             }

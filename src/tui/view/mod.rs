@@ -407,10 +407,7 @@ pub fn events_of(
         .collect();
     if scope.selection.everything {
         let mut v: Vec<EventId> = wanted.into_iter().collect();
-        v.sort_by_key(|&e| {
-            let ev = &idx.events[e as usize];
-            (ev.ts, ev.input, ev.offset)
-        });
+        v.sort_by_key(|&e| idx.events[e as usize].time_key());
         return Arc::new(v);
     }
     Arc::new(
@@ -468,10 +465,7 @@ pub fn body(page: &Page, cx: &Ctx, scope: &mut Scope) -> Body {
         Page::Marks => {
             // In time order, as every list of events (rows are found again by time).
             let mut events: Vec<EventId> = marks.keys().copied().collect();
-            events.sort_by_key(|&e| {
-                let ev = &idx.events[e as usize];
-                (ev.ts, ev.input, ev.offset)
-            });
+            events.sort_by_key(|&e| idx.events[e as usize].time_key());
             let notes = marks.values().filter(|n| !n.is_empty()).count();
             Body::Events {
                 header: vec![(
