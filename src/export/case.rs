@@ -26,7 +26,7 @@ pub fn write(
     dir.file("events.jsonl", |w| {
         super::events::write(&Shape::file(Form::Jsonl, redact), idx, sel, raw, w)
     })?;
-    dir.file("report.md", |w| super::report::write(ev, scope, w))?;
+    dir.file("report.md", |w| super::report::write(ev, scope, &lenses, w))?;
     dir.file("findings.json", |w| {
         super::findings::write(&json, idx, &lenses, w)
     })?;

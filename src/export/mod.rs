@@ -109,10 +109,7 @@ impl Evidence<'_> {
     fn marked(&self) -> Vec<EventId> {
         let idx = self.idx;
         let mut ids: Vec<EventId> = self.marks.keys().copied().collect();
-        ids.sort_by_key(|&id| {
-            let e = &idx.events[id as usize];
-            (e.ts, e.input, e.offset)
-        });
+        ids.sort_by_key(|&id| idx.events[id as usize].time_key());
         ids
     }
 }
@@ -138,19 +135,23 @@ pub fn write(
         }
         Kind::Md => {
             let scope = Scope::of(ev)?;
-            write_file(&target.path, target.force, |w| report::write(ev, &scope, w))
+            let lenses = lenses(ev.idx, ev.sel);
+            write_file(&target.path, target.force, |w| {
+                report::write(ev, &scope, &lenses, w)
+            })
         }
         Kind::Case => case::write(ev, &Scope::of(ev)?, raw, target),
     }?;
-    let what = match kind {
-        Kind::Md => "a report of ",
-        Kind::Case => "a case file of ",
-        _ => "",
+    // Only the report and the case file carry the marks.
+    let (what, marked) = match kind {
+        Kind::Md => ("a report of ", ev.marks.len()),
+        Kind::Case => ("a case file of ", ev.marks.len()),
+        _ => ("", 0),
     };
-    let marks = match ev.marks.len() {
-        0 => String::new(),
-        n if matches!(kind, Kind::Md | Kind::Case) => format!(" and {n} marked"),
-        _ => String::new(),
+    let marks = if marked > 0 {
+        format!(" and {marked} marked")
+    } else {
+        String::new()
     };
     Ok(format!(
         "wrote {what}{} events{marks} to {} (secret values {})",

@@ -6,6 +6,7 @@
 use super::table::{code_cell, target};
 use super::{Evidence, ExportError, Form, Shape, sha256_file};
 use crate::index::Index;
+use crate::lens::Lenses;
 use crate::model::text::{place, sanitize, thousands};
 use crate::model::time::format_micros;
 use crate::query::Selection;
@@ -96,7 +97,8 @@ fn md(s: &str) -> String {
     sanitize(s).replace('|', "\\|")
 }
 
-pub fn write(ev: &Evidence, scope: &Scope, w: &mut dyn Write) -> io::Result<()> {
+/// The report; `lenses` over the selection (`export::lenses`).
+pub fn write(ev: &Evidence, scope: &Scope, lenses: &Lenses, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "# Audit evidence\n")?;
     writeln!(w, "| scope | |\n|---|---|")?;
     writeln!(w, "| kaudit | {} |", env!("CARGO_PKG_VERSION"))?;
@@ -156,20 +158,19 @@ pub fn write(ev: &Evidence, scope: &Scope, w: &mut dyn Write) -> io::Result<()> 
     }
     marked(ev, w)?;
     let (idx, sel) = (ev.idx, ev.sel);
-    let lenses = super::lenses(idx, sel);
     let table = Shape::file(Form::Table, scope.redacted);
     block(w, "Findings", &mut |o| {
-        super::findings::write(&table, idx, &lenses, o)
+        super::findings::write(&table, idx, lenses, o)
     })?;
     timeline(idx, sel, w)?;
     block(w, "Secrets", &mut |o| {
-        super::secrets::write(&table, idx, &lenses, o)
+        super::secrets::write(&table, idx, lenses, o)
     })?;
     block(w, "Denied", &mut |o| {
-        super::denied::write(&table, idx, &lenses, o)
+        super::denied::write(&table, idx, lenses, o)
     })?;
     block(w, "Exec, attach, port-forward", &mut |o| {
-        super::exec::write(&table, idx, &lenses, o)
+        super::exec::write(&table, idx, lenses, o)
     })
 }
 
