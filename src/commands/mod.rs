@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::config::{Action, QueryConfig};
 use crate::export as sinks;
 use crate::index::Index;
-use crate::model::text::sanitize;
+use crate::model::text::{sanitize, thousands};
 use crate::query::{Matcher, select};
 use crate::source::{self, LoadOptions, RawStore, SourceError, SourceMsg, SourceSpec};
 use std::io::{self, IsTerminal, Write};
@@ -85,7 +85,7 @@ pub fn load(
                 eprint!(
                     "\rkaudit: loki {}, {} events\x1b[K",
                     r.progress(),
-                    crate::model::text::thousands(events)
+                    thousands(events)
                 );
                 shown = true;
             }
@@ -93,7 +93,7 @@ pub fn load(
                 let pct = p.bytes_read * 100 / p.bytes_total.max(1);
                 eprint!(
                     "\rkaudit: loading {pct:>3}% ({} events)\x1b[K",
-                    crate::model::text::thousands(p.events)
+                    thousands(p.events)
                 );
                 shown = true;
             }
@@ -152,9 +152,11 @@ pub fn run_query(
     let matcher_needs_raw = crate::query::Matcher::new(&cfg.terms, &Index::new()).uses_raw();
     let lines = matches!(cfg.action, Action::Events | Action::Export);
     opts.keep_raw = lines || matcher_needs_raw;
-    // Lines exported as they are need no groups or counts: less work loading.
-    let lines_only =
-        cfg.action == Action::Export && matches!(cfg.format, Format::Jsonl | Format::Csv);
+    // Events printed one by one need no groups or counts: less work loading.
+    let lines_only = matches!(
+        (cfg.action, cfg.format),
+        (Action::Events, _) | (Action::Export, Format::Jsonl | Format::Csv)
+    );
     let index = if lines_only {
         Index::ungrouped()
     } else {
