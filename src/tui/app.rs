@@ -350,15 +350,20 @@ impl AppState {
         layout::histogram_width(self.size.0)
     }
 
+    /// Put the index in time order. Only new events need it, so an index an
+    /// export shares is copied only when events arrived since.
+    fn time_order(&mut self) {
+        if !self.idx.is_ordered() {
+            Arc::make_mut(&mut self.idx).time_order();
+        }
+    }
+
     /// Select again (filter, window or data changed) and rebuild the screen.
     fn reselect(&mut self) {
         let m = Matcher::new(&self.filter.terms, &self.idx);
         let raw = self.raw.clone();
         let mut reader = raw.reader();
-        // Only new events need ordering: an export reading the index meanwhile keeps its copy.
-        if !self.idx.is_ordered() {
-            Arc::make_mut(&mut self.idx).time_order();
-        }
+        self.time_order();
         let sel = query::select_ordered(&self.idx, &m, self.filter.window, &mut reader);
         // Over everything loaded, so times keep their form whatever the filter.
         let order = self.idx.sorted_events();
@@ -525,9 +530,7 @@ impl AppState {
 
     /// The whole of the loaded time: when it ends (for `HH:MM` times).
     fn last_time(&mut self) -> Option<Nanos> {
-        if !self.idx.is_ordered() {
-            Arc::make_mut(&mut self.idx).time_order();
-        }
+        self.time_order();
         let idx = &self.idx;
         idx.sorted_events()
             .iter()

@@ -33,13 +33,22 @@ impl std::fmt::Debug for ExportJob {
 }
 
 impl AppState {
-    pub(super) fn toggle_mark(&mut self) {
+    /// The event on the selected row; if there is none, says that `what`
+    /// are for events.
+    fn selected_event(&mut self, what: &str) -> Option<EventId> {
         let s = self.screen();
-        let Some(e) = s.body.event(s.sel) else {
+        let e = s.body.event(s.sel);
+        if e.is_none() {
             self.message = Some((
-                "marks are for events: open a list of events first".into(),
+                format!("{what} are for events: open a list of events first"),
                 Role::Muted,
             ));
+        }
+        e
+    }
+
+    pub(super) fn toggle_mark(&mut self) {
+        let Some(e) = self.selected_event("marks") else {
             return;
         };
         let gone = self.marks.remove(&e);
@@ -62,12 +71,7 @@ impl AppState {
 
     /// `n`: type a note on the event (marking it), starting from its note.
     pub(super) fn start_note(&mut self) {
-        let s = self.screen();
-        let Some(e) = s.body.event(s.sel) else {
-            self.message = Some((
-                "notes are for events: open a list of events first".into(),
-                Role::Muted,
-            ));
+        let Some(e) = self.selected_event("notes") else {
             return;
         };
         let text = self.marks.get(&e).cloned().unwrap_or_default();
